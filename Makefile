@@ -1,0 +1,48 @@
+# The report's commands. `make book` and `make test` are the two a new machine needs.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+SYSTEM_PACKAGES := chromium poppler-utils fonts-liberation fonts-dejavu-core
+
+.PHONY: book test pdf serve data lab bench system-deps
+
+$(STAMP): requirements.txt pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+book: $(STAMP)  ## execute what is stale, build the site into _build/html
+	$(PY) -m nkarms.build html
+
+test: $(STAMP) system-deps  ## the whole test suite
+	$(PY) -m pytest
+
+pdf: $(STAMP) system-deps  ## the whole report as _build/pdf/report.pdf
+	$(PY) -m nkarms.build pdf
+
+serve: $(STAMP)  ## live preview on http://127.0.0.1:8000: rebuilds and reloads on each saved change
+	$(VENV)/bin/jupyter-book config sphinx . >/dev/null
+	$(VENV)/bin/sphinx-autobuild . _build/html --host 127.0.0.1 --port 8000 \
+	  --pre-build "$(PY) -m nkarms.build execute" --watch data --watch src \
+	  --ignore "*/_build/*" --ignore "*/.venv/*" --ignore "*/execution-manifest.json" --ignore "*.ipynb_checkpoints*"
+
+data: $(STAMP)  ## regenerate data/derived from ../shared/data/raw, then validate every table
+	$(PY) -m nkarms.pipeline
+	$(PY) -m nkarms.validate
+
+lab: $(STAMP)  ## explore the chapters in JupyterLab
+	$(VENV)/bin/jupyter lab chapters/
+
+bench: $(STAMP) system-deps  ## print build, test and page-weight figures
+	$(PY) benchmarks/bench.py
+
+system-deps:  ## Debian packages the browser and PDF tests need
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi

@@ -1,0 +1,1 @@
+"""Helper package for the executable report on North Korea's arms transfers to Russia."""

@@ -1,0 +1,152 @@
+"""Build the report, re-executing exactly the chapters whose inputs changed.
+
+Jupyter Book's own cache keys a notebook by its code only, so a change to
+``data/`` or to this package would leave old numbers on the site. Here each
+chapter is keyed on its cells' sources and on the hash of every file it read
+when it last ran (data tables and ``nkarms`` modules, reported by
+:mod:`nkarms.deps`). The keys live in ``chapters/execution-manifest.json``,
+committed beside the notebooks whose stored outputs they vouch for.
+
+    python -m nkarms.build html      # execute what is stale, then build the site
+    python -m nkarms.build pdf       # the same, then the PDF (see nkarms.pdf)
+    python -m nkarms.build execute   # only refresh stale notebook outputs
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import yaml
+from nbclient import NotebookClient
+
+from nkarms.paths import PROJECT_ROOT
+
+MANIFEST_NAME = "execution-manifest.json"
+PROBE = "import nkarms.deps\nprint(nkarms.deps.report())"
+
+
+def chapters(root: Path = PROJECT_ROOT) -> list[Path]:
+    """The chapter notebooks, in the order of ``_toc.yml``."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"], *(entry["file"] for entry in toc.get("chapters", []))]
+    return [root / f"{name}.ipynb" for name in files]
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def source_hash(notebook: Path) -> str:
+    """Hash of the cells' types and sources: what the author wrote, not the outputs."""
+    nb = nbformat.read(notebook, as_version=4)
+    cells = [(cell.cell_type, cell.source) for cell in nb.cells]
+    return hashlib.sha256(json.dumps(cells).encode()).hexdigest()
+
+
+def load_manifest(root: Path) -> dict[str, Any]:
+    path = root / "chapters" / MANIFEST_NAME
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def save_manifest(root: Path, manifest: dict[str, Any]) -> None:
+    path = root / "chapters" / MANIFEST_NAME
+    path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def stale_reason(notebook: Path, root: Path, manifest: dict[str, Any]) -> str | None:
+    """Why ``notebook`` must re-execute, or None when its stored outputs are current."""
+    entry = manifest.get(notebook.relative_to(root).as_posix())
+    if entry is None:
+        return "never executed"
+    if entry["source"] != source_hash(notebook):
+        return "its cells changed"
+    for name, digest in entry["inputs"].items():
+        path = root / name if not Path(name).is_absolute() else Path(name)
+        if not path.exists() or file_hash(path) != digest:
+            return f"{name} changed"
+    return None
+
+
+def _relative(path: Path, root: Path) -> str:
+    """Project-relative name for files inside the project; helper modules by package path."""
+    for base in (root, Path(__file__).resolve().parents[2]):
+        if path.is_relative_to(base):
+            return path.relative_to(base).as_posix()
+    return str(path)
+
+
+def execute(notebook: Path, root: Path) -> dict[str, str]:
+    """Run every cell, store the outputs in place, and return the inputs it read with their hashes.
+
+    A failing cell raises nbclient's CellExecutionError, which shows the cell and the error.
+    """
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(PROBE))
+    client = NotebookClient(
+        nb, timeout=600, kernel_name="python3", record_timing=False,
+        resources={"metadata": {"path": str(notebook.parent)}},
+    )
+    client.execute(env={**os.environ, "NKARMS_PROJECT_ROOT": str(root)})
+    probe = nb.cells.pop()
+    read = json.loads("".join(out.get("text", "") for out in probe.outputs))
+    nbformat.write(nb, notebook)
+    inputs = {}
+    for name in read:
+        path = Path(name)
+        key = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+        inputs[key] = file_hash(path)
+    return dict(sorted(inputs.items()))
+
+
+def refresh(root: Path = PROJECT_ROOT, force: bool = False) -> list[str]:
+    """Execute the stale chapters (all with ``force``); return the names of those executed."""
+    manifest = load_manifest(root)
+    executed = []
+    for notebook in chapters(root):
+        name = notebook.relative_to(root).as_posix()
+        reason = "forced" if force else stale_reason(notebook, root, manifest)
+        if reason is None:
+            continue
+        print(f"executing {name} ({reason})", flush=True)
+        manifest[name] = {"source": source_hash(notebook), "inputs": execute(notebook, root)}
+        save_manifest(root, manifest)
+        executed.append(name)
+    print(f"executed {len(executed)} chapter(s): {', '.join(executed) or 'none'}", flush=True)
+    return executed
+
+
+def jupyter_book(root: Path, builder: str) -> None:
+    """Render the stored outputs with Jupyter Book; warnings are errors."""
+    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(root), "--builder", builder, "-W", "--keep-going"]
+    subprocess.run(command, check=True, env={**os.environ, "NKARMS_PROJECT_ROOT": str(root)})
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("target", choices=["html", "pdf", "execute"])
+    parser.add_argument("--root", type=Path, default=PROJECT_ROOT)
+    parser.add_argument("--force", action="store_true", help="re-execute every chapter")
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    executed = refresh(root, force=args.force)
+    (root / "_build").mkdir(exist_ok=True)
+    (root / "_build" / "executed.json").write_text(json.dumps(executed) + "\n", encoding="utf-8")
+    if args.target == "html":
+        jupyter_book(root, "html")
+        print(f"Open the report: file://{root / '_build' / 'html' / 'index.html'}")
+    elif args.target == "pdf":
+        from nkarms.pdf import build_pdf
+
+        jupyter_book(root, "singlehtml")
+        print(f"PDF written: {build_pdf(root)}")
+
+
+if __name__ == "__main__":
+    main()

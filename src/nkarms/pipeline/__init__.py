@@ -1,0 +1,65 @@
+"""Raw-data pipeline: third-party snapshots in ../shared/data/raw -> data/derived/*.csv.
+
+One module per raw data set (`ua_airforce`, `cns_tests`, `sipri`), each with
+`run(raw_dir, out_dir) -> list[Path]` built as Load inputs / Process / Save outputs.
+`run_all` runs them and records the sha256 of every raw file read, so a derived
+table can always be traced to the exact bytes it came from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from nkarms.paths import DATA_DIR, PROJECT_ROOT
+
+DEFAULT_OUT_DIR = DATA_DIR / "derived"
+RAW_DIR_ENV = "NKARMS_RAW_DIR"
+CHECKSUMS_FILE = "raw_checksums.json"
+
+
+def default_raw_dir() -> Path:
+    """Raw snapshots live outside the repo (never copied in); NKARMS_RAW_DIR overrides."""
+    if os.environ.get(RAW_DIR_ENV):
+        return Path(os.environ[RAW_DIR_ENV]).resolve()
+    return (PROJECT_ROOT / ".." / "shared" / "data" / "raw").resolve()
+
+
+def write_csv(df: pd.DataFrame, path: Path) -> Path:
+    """Write a derived table the same way everywhere, so reruns give identical bytes.
+
+    UTF-8, '\\n' line endings, no index; floats use Python's shortest round-trip repr.
+    """
+    df.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    return path
+
+
+def sha256_of(path: Path) -> str:
+    """Hex sha256 of a file, comparable with the checksums in each PROVENANCE.md."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def run_all(raw_dir: Path, out_dir: Path) -> list[Path]:
+    """Run every pipeline step, then write out_dir/raw_checksums.json; return files written."""
+    # Imported here because the step modules import the helpers above from this package.
+    from nkarms.pipeline import cns_tests, sipri, ua_airforce
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    checksums: dict[str, dict[str, str]] = {}
+    for step in (ua_airforce, cns_tests, sipri):
+        written += step.run(raw_dir, out_dir)
+        for relative in step.INPUTS:
+            checksums[relative] = {
+                "module": step.__name__,
+                "sha256": sha256_of(raw_dir / relative),
+            }
+    checksums_path = out_dir / CHECKSUMS_FILE
+    checksums_path.write_text(
+        json.dumps(checksums, sort_keys=True, indent=2) + "\n", encoding="utf-8", newline="\n"
+    )
+    return written + [checksums_path]
