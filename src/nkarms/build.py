@@ -67,6 +67,9 @@ def stale_reason(notebook: Path, root: Path, manifest: dict[str, Any]) -> str | 
         return "never executed"
     if entry["source"] != source_hash(notebook):
         return "its cells changed"
+    nb = nbformat.read(notebook, as_version=4)
+    if any(cell.cell_type == "code" and cell.execution_count is None for cell in nb.cells):
+        return "it has no stored outputs"
     for name, digest in entry["inputs"].items():
         path = root / name if not Path(name).is_absolute() else Path(name)
         if not path.exists() or file_hash(path) != digest:

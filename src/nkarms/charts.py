@@ -12,6 +12,8 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
+from nkarms.estimates import stated
+
 # Okabe & Ito's palette, chosen to stay distinguishable with the common forms of colour blindness.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 FONT = "Helvetica, Arial, sans-serif"
@@ -50,7 +52,7 @@ def claims_chart(claims: pd.DataFrame, title: str, y_title: str, description: st
     """
     frame = claims.assign(
         point=claims["value"].fillna((claims["low"] + claims["high"]) / 2),
-        stated=[_stated(row) for _, row in claims.iterrows()],
+        stated=[stated(row) for _, row in claims.iterrows()],
     )[["as_of", "point", "low", "high", "claimant", "counts", "stated"]]
     pick = alt.selection_point(fields=["claimant"], bind="legend")
     scale = alt.Scale(type="log") if log else alt.Scale(zero=True)
@@ -73,15 +75,6 @@ def claims_chart(claims: pd.DataFrame, title: str, y_title: str, description: st
     layered = alt.layer(ranges, points).add_params(pick)
     return finish(layered, title, "Each mark is one public claim; hover for what it counts. Click a legend entry to isolate a claimant.", description)
 
-
-def _stated(row: pd.Series) -> str:
-    """A claim as stated: qualifier and figure or range, with its unit."""
-    if pd.notna(row["value"]):
-        figure = f"{row['value']:,.0f}"
-    else:
-        figure = f"{row['low']:,.0f} to {row['high']:,.0f}"
-    qualifier = "" if row["qualifier"] in ("as stated", "range") else f"{row['qualifier']} "
-    return f"{qualifier}{figure} {row['unit']}"
 
 
 def stacked_bars(frame: pd.DataFrame, x: str, y: str, color: str, title: str, subtitle: str,

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from nkarms.data import load_sources, split_ids
+from nkarms.data import load_sources, resource_descriptor, split_ids
 
 
 def cited_ids(frame: pd.DataFrame) -> list[str]:
@@ -37,3 +37,12 @@ def source_line(frame: pd.DataFrame, claimants: Iterable[str] | None = None) -> 
     links = [cite(row) for _, row in lookup(cited_ids(frame)).iterrows()]
     parts.append("Sources: " + "; ".join(links) + ".")
     return " ".join(parts)
+
+
+def dataset_line(*resources: str) -> str:
+    """The Markdown source line for derived tables: the data sets they come from."""
+    seen: dict[str, None] = {}
+    for name in resources:
+        for source in resource_descriptor(name).get("sources", []):
+            seen.setdefault(f"[{source['title']}]({source['path']})", None)
+    return "Data: " + "; ".join(seen) + "."

@@ -1,0 +1,114 @@
+"""The few computations on estimates the story needs, each with its assumption stated.
+
+A published shell figure is usually a container count multiplied by an assumed
+number of rounds per container. The claimants rarely state that number; it can
+be recovered where one claimant gave both figures on the same day. Those ratios
+are the assumptions, and a container count converted with the lowest and the
+highest of them gives a range, never one number.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from nkarms.data import load_estimates
+
+
+def claims(metric: str, estimates: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every claim of one metric, oldest first."""
+    estimates = load_estimates() if estimates is None else estimates
+    chosen = estimates[estimates["metric"] == metric]
+    if chosen.empty:
+        raise KeyError(f"no estimates of metric {metric!r}")
+    return chosen.sort_values(["as_of", "claimant"]).reset_index(drop=True)
+
+
+def upper(frame: pd.DataFrame) -> pd.Series:
+    """Each claim's highest stated figure (value, or the top of its range)."""
+    return frame["value"].fillna(frame["high"])
+
+
+def largest(frame: pd.DataFrame) -> pd.Series:
+    """The claim with the highest figure (the latest among equals)."""
+    ranked = frame.assign(_top=upper(frame)).sort_values(["_top", "as_of"])
+    return ranked.iloc[-1].drop("_top")
+
+
+def latest(frame: pd.DataFrame) -> pd.Series:
+    """The most recent claim."""
+    return frame.sort_values("as_of").iloc[-1]
+
+
+def implied_rounds_per_container(estimates: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Rounds per container implied where one claimant gave containers and rounds on the same day.
+
+    Returns claimant, as_of, containers, rounds_low, rounds_high, per_container_low,
+    per_container_high and the claimant's stated basis (e.g. the calibre assumed).
+    """
+    estimates = load_estimates() if estimates is None else estimates
+    containers = claims("containers_shipped", estimates)[["claimant", "as_of", "value"]]
+    rounds = claims("munitions_shipped", estimates)
+    rounds = rounds.assign(rounds_low=rounds["value"].fillna(rounds["low"]), rounds_high=rounds["value"].fillna(rounds["high"]))
+    paired = rounds.merge(containers.rename(columns={"value": "containers"}), on=["claimant", "as_of"])
+    paired = paired.assign(
+        per_container_low=paired["rounds_low"] / paired["containers"],
+        per_container_high=paired["rounds_high"] / paired["containers"],
+    )
+    columns = ["claimant", "as_of", "containers", "rounds_low", "rounds_high", "per_container_low", "per_container_high", "basis", "source_ids"]
+    return paired[columns].sort_values(["as_of", "rounds_low"]).reset_index(drop=True)
+
+
+def rounds_range(containers: float, ratios: pd.DataFrame) -> tuple[float, float]:
+    """What ``containers`` could hold, from the lowest to the highest implied ratio."""
+    if containers < 0:
+        raise ValueError("a container count cannot be negative")
+    return containers * ratios["per_container_low"].min(), containers * ratios["per_container_high"].max()
+
+
+METRIC_LABELS = {
+    "containers_shipped": "Containers shipped to Russia",
+    "munitions_shipped": "Artillery and rocket rounds shipped",
+    "ballistic_missiles_transferred": "Ballistic missiles transferred",
+    "ballistic_missiles_fired": "North Korean missiles fired at Ukraine",
+    "artillery_systems_transferred": "Guns and rocket launchers transferred",
+    "ammo_share": "Share of Russia's ammunition from North Korea",
+    "troops_deployed": "North Korean troops sent",
+    "troop_casualties": "Troops killed and wounded",
+    "troops_killed": "Troops killed",
+    "troops_captured": "Troops captured by Ukraine",
+    "workers_sent": "Workers sent to Russia",
+    "petroleum_supplied": "Refined petroleum Russia supplied",
+    "containers_returned": "Containers sent back by Russia",
+    "trade_value": "Value of the trade to North Korea",
+    "launchers_transferred": "Missile launchers transferred",
+}
+
+
+def stated(row: pd.Series) -> str:
+    """A claim as stated: qualifier, figure or range, unit (``more than 20,000 containers``)."""
+    figure = f"{row['value']:,.0f}" if pd.notna(row["value"]) else f"{row['low']:,.0f} to {row['high']:,.0f}"
+    qualifier = "" if row["qualifier"] in ("as stated", "range") else f"{row['qualifier']} "
+    return f"{qualifier}{figure} {row['unit']}"
+
+
+def span(metric: str, estimates: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The lowest and highest claim of a metric, side by side, to show how far claimants disagree."""
+    frame = claims(metric, estimates)
+    low = frame.assign(_low=frame["value"].fillna(frame["low"])).sort_values(["_low", "as_of"]).iloc[0]
+    return pd.DataFrame([low.drop("_low"), largest(frame)]).reset_index(drop=True)
+
+
+def headline_table(metrics: list[str], estimates: pd.DataFrame | None = None) -> pd.DataFrame:
+    """For each metric: the number of claims, and the highest and the most recent claim with claimant and date."""
+    estimates = load_estimates() if estimates is None else estimates
+    rows = []
+    for metric in metrics:
+        frame = claims(metric, estimates)
+        top, last = largest(frame), latest(frame)
+        rows.append({
+            "metric": METRIC_LABELS[metric],
+            "claims": len(frame),
+            "highest": f"{stated(top)} ({top['claimant']}, {top['as_of']:%b %Y})",
+            "latest": f"{stated(last)} ({last['claimant']}, {last['as_of']:%b %Y})",
+            "source_ids": ";".join(sorted(set(top["source_ids"].split(";")) | set(last["source_ids"].split(";")))),
+        })
+    return pd.DataFrame(rows)

@@ -1,0 +1,42 @@
+"""Glue a chapter's figures, tables and numbers into its prose (myst-nb ``glue``).
+
+A number in the text is computed in the notebook and glued here, so the prose
+cannot drift from the data. A figure is glued with its source line, which the
+caption shows.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from IPython.display import Markdown
+from myst_nb import glue
+
+
+
+def figure(name: str, shown: Any, source: str) -> None:
+    """Glue a chart or table as ``name`` and its Markdown source line as ``name-src``.
+
+    ``source`` comes from :func:`nkarms.sources.source_line` (curated rows) or
+    :func:`nkarms.sources.dataset_line` (derived tables).
+    """
+    glue(name, shown, display=False)
+    glue(f"{name}-src", Markdown(source), display=False)
+
+
+def number(name: str, value: Any) -> Any:
+    """Glue a figure for the prose, as a plain Python number (numpy reprs would leak)."""
+    plain = value.item() if hasattr(value, "item") else value
+    glue(name, plain, display=False)
+    return plain
+
+
+def text(name: str, value: str) -> str:
+    """Glue a short text, such as a claimant's name or a date."""
+    glue(name, value, display=False)
+    return value
+
+
+def date(name: str, value: pd.Timestamp) -> str:
+    """Glue a date in the report's format (``5 May 2025``)."""
+    return text(name, f"{value.day} {value:%B %Y}")
