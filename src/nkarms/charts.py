@@ -30,7 +30,7 @@ def house_theme() -> alt.theme.ThemeConfig:
             "range": {"category": PALETTE},
             "title": {"fontSize": 16, "anchor": "start", "subtitleFontSize": 12, "subtitleColor": "#444444"},
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "gridColor": "#e6e6e6"},
-            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "columns": 2, "labelLimit": 320},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "direction": "vertical", "labelLimit": 480},
             "view": {"stroke": None, "continuousHeight": 300},
             "axisTemporal": {"format": DATE_FORMAT},
         }
@@ -57,14 +57,12 @@ def claims_chart(claims: pd.DataFrame, title: str, y_title: str, description: st
     pick = alt.selection_point(fields=["claimant"], bind="legend")
     scale = alt.Scale(type="log") if log else alt.Scale(zero=True)
     base = alt.Chart(frame).encode(
-        x=alt.X("as_of:T", title="Date of the claim"),
+        x=alt.X("as_of:T", title="Date of the claim", scale=alt.Scale(padding=14)),
         color=alt.Color("claimant:N", title="Claimant", scale=alt.Scale(range=PALETTE)),
         opacity=alt.condition(pick, alt.value(1), alt.value(0.15)),
     )
-    ranges = base.mark_rule(strokeWidth=3).encode(y=alt.Y("low:Q", scale=scale), y2="high:Q")
     points = base.mark_point(filled=True, size=90).encode(
         y=alt.Y("point:Q", title=y_title, scale=scale),
-        shape=alt.Shape("claimant:N", title="Claimant"),
         tooltip=[
             alt.Tooltip("claimant:N", title="Claimant"),
             alt.Tooltip("as_of:T", title="Claimed on", format="%d %b %Y"),
@@ -72,7 +70,10 @@ def claims_chart(claims: pd.DataFrame, title: str, y_title: str, description: st
             alt.Tooltip("counts:N", title="What it counts"),
         ],
     )
-    layered = alt.layer(ranges, points).add_params(pick)
+    layers = [points]
+    if frame["low"].notna().any():
+        layers.insert(0, base.transform_filter("isValid(datum.low)").mark_rule(strokeWidth=3).encode(y=alt.Y("low:Q", scale=scale), y2="high:Q"))
+    layered = alt.layer(*layers).add_params(pick)
     return finish(layered, title, "Each mark is one public claim; hover for what it counts. Click a legend entry to isolate a claimant.", description)
 
 
@@ -132,3 +133,115 @@ def reference_bars(frame: pd.DataFrame, category: str, value: str, reference: fl
         color=PALETTE[3], strokeDash=[6, 3], strokeWidth=2
     ).encode(x="x:Q", tooltip=[alt.Tooltip("label:N", title="Reference")])
     return finish(alt.layer(bars, line), title, subtitle, description)
+
+
+def range_bars(frame: pd.DataFrame, label: str, low: str, high: str, title: str, subtitle: str,
+               value_title: str, description: str) -> alt.Chart:
+    """One horizontal bar per row from ``low`` to ``high``: a range, never a point."""
+    chart = alt.Chart(frame).mark_bar(color=PALETTE[0], height=12).encode(
+        y=alt.Y(f"{label}:N", sort=None, title=None, axis=alt.Axis(labelLimit=360)),
+        x=alt.X(f"{low}:Q", title=value_title),
+        x2=f"{high}:Q",
+        tooltip=[alt.Tooltip(f"{label}:N", title="Claim"), alt.Tooltip(f"{low}:Q", title="From", format=",.0f"),
+                 alt.Tooltip(f"{high}:Q", title="To", format=",.0f")],
+    )
+    return finish(chart, title, subtitle, description)
+
+
+def range_map(rings: pd.DataFrame, origins: pd.DataFrame, targets: pd.DataFrame, title: str, subtitle: str,
+              description: str) -> alt.LayerChart:
+    """Range rings around launch areas, with the cities inside or outside them.
+
+    ``rings`` has ring (label), origin, order, lat, lon; ``origins`` and ``targets`` have name, lat, lon;
+    ``targets`` also has ``reach``, the smallest ring label that covers the place.
+    """
+    lines = alt.Chart(rings).mark_line(strokeWidth=1.5, opacity=0.8).encode(
+        longitude="lon:Q", latitude="lat:Q", order="order:Q", detail="origin:N",
+        color=alt.Color("ring:N", title="Stated range (claimant)", scale=alt.Scale(range=PALETTE[1:])),
+        tooltip=[alt.Tooltip("ring:N", title="Range ring"), alt.Tooltip("origin:N", title="Drawn from")],
+    )
+    launch = alt.Chart(origins).mark_point(shape="triangle-up", filled=True, size=120, color=PALETTE[7]).encode(
+        longitude="lon:Q", latitude="lat:Q",
+        tooltip=[alt.Tooltip("name:N", title="Launch area"), alt.Tooltip("reports:Q", title="Air Force reports naming it")],
+    )
+    cities = alt.Chart(targets).mark_circle(size=80, color=PALETTE[0], opacity=0.9).encode(
+        longitude="lon:Q", latitude="lat:Q",
+        tooltip=[alt.Tooltip("name:N", title="City"), alt.Tooltip("nearest_origin:N", title="Nearest launch area"),
+                 alt.Tooltip("distance_km:Q", title="Distance (km)", format=",.0f"), alt.Tooltip("reach:N", title="Within")],
+    )
+    labels = alt.Chart(targets).mark_text(align="left", dx=6, dy=-6, fontSize=11).encode(
+        longitude="lon:Q", latitude="lat:Q", text="name:N"
+    )
+    layered = alt.layer(lines, launch, cities, labels).project(type="mercator").properties(height=460)
+    return finish(layered, title, subtitle, description)
+
+
+def route_map(points: pd.DataFrame, legs: pd.DataFrame, title: str, subtitle: str, description: str) -> alt.LayerChart:
+    """The shipping route: points (name, lat, lon, role) joined by numbered legs (leg, order, lat, lon, mode)."""
+    lines = alt.Chart(legs).mark_line(strokeWidth=2.5).encode(
+        longitude="lon:Q", latitude="lat:Q", order="order:Q", detail="leg:N",
+        color=alt.Color("mode:N", title="Leg"), tooltip=[alt.Tooltip("leg:N", title="Leg"), alt.Tooltip("mode:N", title="How")],
+    )
+    dots = alt.Chart(points).mark_point(filled=True, size=100, color=PALETTE[7]).encode(
+        longitude="lon:Q", latitude="lat:Q", tooltip=[alt.Tooltip("name:N", title="Place"), alt.Tooltip("role:N", title="Role")],
+    )
+    labels = alt.Chart(points).mark_text(align="left", dx=7, dy=-7, fontSize=11).encode(
+        longitude="lon:Q", latitude="lat:Q", text="short:N"
+    )
+    layered = alt.layer(lines, dots, labels).project(type="mercator").properties(height=380)
+    return finish(layered, title, subtitle, description)
+
+
+def grouped_bars(frame: pd.DataFrame, x: str, y: str, color: str, title: str, subtitle: str,
+                 x_title: str, y_title: str, color_title: str, description: str) -> alt.Chart:
+    """Side-by-side bars per ordinal x (e.g. year), one per series."""
+    chart = alt.Chart(frame).mark_bar().encode(
+        x=alt.X(f"{x}:O", title=x_title),
+        xOffset=alt.XOffset(f"{color}:N"),
+        y=alt.Y(f"{y}:Q", title=y_title),
+        color=alt.Color(f"{color}:N", title=color_title),
+        tooltip=[alt.Tooltip(f"{x}:O", title=x_title), alt.Tooltip(f"{color}:N", title=color_title), alt.Tooltip(f"{y}:Q", title=y_title)],
+    )
+    return finish(chart, title, subtitle, description)
+
+
+def event_strip(frame: pd.DataFrame, date: str, row: str, size: str, tooltip: dict[str, str],
+                title: str, subtitle: str, description: str) -> alt.Chart:
+    """Dated actions as marks on a time axis, one row per actor, sized by a count."""
+    chart = alt.Chart(frame).mark_circle(opacity=0.8).encode(
+        x=alt.X(f"{date}:T", title="Date", scale=alt.Scale(padding=14)),
+        y=alt.Y(f"{row}:N", title=None),
+        color=alt.Color(f"{row}:N", legend=None),
+        size=alt.Size(f"{size}:Q", title="Targets designated", scale=alt.Scale(range=[60, 600])),
+        tooltip=[alt.Tooltip(f"{date}:T", title="Date", format="%d %b %Y")]
+        + [alt.Tooltip(f"{name}:N", title=label) for name, label in tooltip.items()],
+    )
+    return finish(chart, title, subtitle, description)
+
+
+def share_line(frame: pd.DataFrame, x: str, share: str, count: str, title: str, subtitle: str,
+               y_title: str, description: str) -> alt.Chart:
+    """A monthly share as a line with points, the underlying count in the tooltip."""
+    chart = alt.Chart(frame).mark_line(point=True, color=PALETTE[0]).encode(
+        x=alt.X(f"yearmonth({x}):T", title="Month"),
+        y=alt.Y(f"{share}:Q", title=y_title, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        tooltip=[alt.Tooltip(f"yearmonth({x}):T", title="Month", format="%b %Y"),
+                 alt.Tooltip(f"{share}:Q", title="Share", format=".0%"), alt.Tooltip(f"{count}:Q", title="Launched")],
+    )
+    return finish(chart, title, subtitle, description)
+
+
+def two_series_claims(claims: pd.DataFrame, series: str, title: str, y_title: str, description: str) -> alt.Chart:
+    """Claims of two related quantities on one time axis, coloured by quantity."""
+    frame = claims.assign(point=claims["value"].fillna(claims["high"]),
+                          stated=[stated(row) for _, row in claims.iterrows()])[["as_of", "point", series, "claimant", "stated", "counts"]]
+    chart = alt.Chart(frame).mark_point(filled=True, size=90).encode(
+        x=alt.X("as_of:T", title="Date of the claim", scale=alt.Scale(padding=14)),
+        y=alt.Y("point:Q", title=y_title),
+        color=alt.Color(f"{series}:N", title="Quantity"),
+        shape=alt.Shape(f"{series}:N", title="Quantity"),
+        tooltip=[alt.Tooltip(f"{series}:N", title="Quantity"), alt.Tooltip("claimant:N", title="Claimant"),
+                 alt.Tooltip("as_of:T", title="Claimed on", format="%d %b %Y"), alt.Tooltip("stated:N", title="Figure"),
+                 alt.Tooltip("counts:N", title="What it counts")],
+    )
+    return finish(chart, title, "Each mark is one public claim; hover for who claims it and what it counts.", description)

@@ -221,3 +221,20 @@ def load_events() -> pd.DataFrame:
 def load_estimates() -> pd.DataFrame:
     """Every dated public estimate, one row per claim."""
     return load("estimates")
+
+
+def catalogue(package_path: Path = DATAPACKAGE) -> pd.DataFrame:
+    """One row per table: name, title, description, path, rows, licence and caveats, from the data package."""
+    rows = []
+    for name in resource_names(package_path):
+        descriptor = resource_descriptor(name, package_path)
+        rows.append({
+            "name": name,
+            "title": descriptor.get("title", name),
+            "description": descriptor.get("description", ""),
+            "path": descriptor["path"],
+            "rows": len(load(name, package_path)),
+            "licence": "; ".join(item.get("title", item.get("name", "")) for item in descriptor.get("licenses", [])),
+            "caveats": descriptor.get("caveats", []),
+        })
+    return pd.DataFrame(rows)

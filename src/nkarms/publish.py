@@ -40,3 +40,9 @@ def text(name: str, value: str) -> str:
 def date(name: str, value: pd.Timestamp) -> str:
     """Glue a date in the report's format (``5 May 2025``)."""
     return text(name, f"{value.day} {value:%B %Y}")
+
+
+def markdown(name: str, text: str) -> str:
+    """Glue a Markdown passage (a list, a quotation) for ``{glue:md}``."""
+    glue(name, Markdown(text), display=False)
+    return text

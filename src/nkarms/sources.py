@@ -2,10 +2,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
+
+import yaml
 
 import pandas as pd
 
+from nkarms import deps
 from nkarms.data import load_sources, resource_descriptor, split_ids
+from nkarms.paths import PROJECT_ROOT
 
 
 def cited_ids(frame: pd.DataFrame) -> list[str]:
@@ -23,19 +28,36 @@ def lookup(ids: Iterable[str]) -> pd.DataFrame:
     return sources.loc[list(ids)].reset_index()
 
 
+def when(published: pd.Timestamp) -> str:
+    """A source's publication date for readers; reference pages may be undated."""
+    return "undated" if pd.isna(published) else f"{published:%d %b %Y}"
+
+
 def cite(row: pd.Series) -> str:
-    """One source as a Markdown link: publisher, date, title."""
-    return f"[{row['publisher']}, {row['published']:%d %b %Y}]({row['url']})"
+    """One source as a Markdown link: publisher and date."""
+    return f"[{row['publisher']}, {when(row['published'])}]({row['url']})"
 
 
-def source_line(frame: pd.DataFrame, claimants: Iterable[str] | None = None) -> str:
-    """The Markdown line under a chart or table: who claims it, and where it was published."""
+def source_line(frame: pd.DataFrame, claimants: Iterable[str] | None = None, limit: int = 12) -> str:
+    """The Markdown line under a chart or table: who claims it, and where it was published.
+
+    Up to ``limit`` sources are linked one by one; beyond that the line counts
+    them and names the publishers, since each row's sources are in its tooltip
+    or table cell and all of them in the data chapter.
+    """
     parts = []
     if claimants is not None:
         names = sorted(set(claimants))
         parts.append("Claimants: " + "; ".join(names) + ".")
-    links = [cite(row) for _, row in lookup(cited_ids(frame)).iterrows()]
-    parts.append("Sources: " + "; ".join(links) + ".")
+    cited = lookup(cited_ids(frame))
+    if len(cited) <= limit:
+        parts.append("Sources: " + "; ".join(cite(row) for _, row in cited.iterrows()) + ".")
+    else:
+        publishers = cited["publisher"].value_counts()
+        parts.append(
+            f"Sources: {len(cited)} documents from {len(publishers)} publishers, most often "
+            + ", ".join(publishers.index[:6]) + "; each row's sources are listed with it and in the data chapter."
+        )
     return " ".join(parts)
 
 
@@ -46,3 +68,21 @@ def dataset_line(*resources: str) -> str:
         for source in resource_descriptor(name).get("sources", []):
             seen.setdefault(f"[{source['title']}]({source['path']})", None)
     return "Data: " + "; ".join(seen) + "."
+
+
+def attribution(frame: pd.DataFrame) -> pd.Series:
+    """Per row, its sources as plain text (``Publisher, 5 May 2025``) for tooltips and tables."""
+    sources = load_sources().set_index("id")
+
+    def one(cell: str) -> str:
+        return "; ".join(f"{sources.at[i, 'publisher']}, {when(sources.at[i, 'published'])}" for i in split_ids(cell))
+
+    return frame["source_ids"].map(one)
+
+
+def citation(path: Path = PROJECT_ROOT / "CITATION.cff") -> str:
+    """The suggested citation of the report, from its CITATION.cff."""
+    deps.record(path)
+    meta = yaml.safe_load(path.read_text(encoding="utf-8"))
+    authors = "; ".join(a.get("name") or f"{a.get('family-names')}, {a.get('given-names')}" for a in meta["authors"])
+    return f"{authors} ({str(meta['date-released'])[:4]}). *{meta['title']}*. Version {meta['version']}. {meta.get('url', '')}".strip()

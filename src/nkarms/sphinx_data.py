@@ -1,0 +1,91 @@
+"""Sphinx extension: the data travel with the site, and every page says where its numbers come from.
+
+- ``data/`` (the CSV tables and ``datapackage.json``) is copied into the built
+  site, with one zip archive of the whole package and ``CITATION.cff``.
+- Each chapter page ends with a box: the report's version, the date of the
+  latest data change, a link to the citation, and download links for exactly
+  the tables that chapter read when it last ran (from the execution manifest).
+"""
+from __future__ import annotations
+
+import csv
+import html
+import json
+import shutil
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+
+ARCHIVE_NAME = "nk-russia-arms-data.zip"
+ZIP_TIMESTAMP = (2026, 1, 1, 0, 0, 0)
+
+
+def _root(app: Sphinx) -> Path:
+    return Path(app.confdir)
+
+
+def tables_read(manifest: dict[str, Any], pagename: str) -> list[str]:
+    """The data files (relative to ``data/``) that a chapter read, from the execution manifest."""
+    entry = manifest.get(f"{pagename}.ipynb", {})
+    return sorted(name.removeprefix("data/") for name in entry.get("inputs", {}) if name.startswith("data/") and name.endswith(".csv"))
+
+
+def latest_change(changelog: Path) -> str:
+    """The date of the newest entry in data/changelog.csv."""
+    with changelog.open(encoding="utf-8") as handle:
+        return max(row["date"] for row in csv.DictReader(handle))
+
+
+def page_box(version: str, updated: str, depth: int, files: list[str]) -> str:
+    """The HTML of the per-page box; ``depth`` is how many folders below the site root the page is."""
+    up = "../" * depth
+    links = "".join(f'<li><a href="{up}data/{html.escape(name)}">{html.escape(name)}</a></li>' for name in files)
+    tables = f"<p>Data behind this page (CSV):</p><ul>{links}</ul>" if files else ""
+    return (
+        '<aside class="nk-page-meta" aria-label="About this page\'s data">'
+        f"<p>Report version {html.escape(version)}; data last updated {html.escape(updated)}. "
+        f'<a href="{up}chapters/08-data-methods.html#how-to-cite">Cite this report</a> '
+        f'(<a href="{up}CITATION.cff">CITATION.cff</a>).</p>'
+        f"{tables}"
+        f'<p><a href="{up}data/{ARCHIVE_NAME}">Download the whole data package (zip)</a>.</p>'
+        "</aside>"
+    )
+
+
+def _add_box(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    if doctree is None or not pagename.startswith("chapters/"):
+        return
+    root = _root(app)
+    manifest_path = root / "chapters" / "execution-manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
+    version = json.loads((root / "data" / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    box = page_box(version, latest_change(root / "data" / "changelog.csv"), pagename.count("/"), tables_read(manifest, pagename))
+    context["body"] = context.get("body", "") + box
+
+
+def write_archive(data_dir: Path, target: Path) -> None:
+    """Zip the data package with fixed timestamps and order, so the archive is reproducible."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(p for p in data_dir.rglob("*") if p.is_file()):
+            info = zipfile.ZipInfo(f"data/{path.relative_to(data_dir).as_posix()}", date_time=ZIP_TIMESTAMP)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, path.read_bytes())
+
+
+def _publish_data(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    root, out = _root(app), Path(app.outdir)
+    shutil.copytree(root / "data", out / "data", dirs_exist_ok=True)
+    write_archive(root / "data", out / "data" / ARCHIVE_NAME)
+    if (root / "CITATION.cff").exists():
+        shutil.copy2(root / "CITATION.cff", out / "CITATION.cff")
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("html-page-context", _add_box)
+    app.connect("build-finished", _publish_data)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
