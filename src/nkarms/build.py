@@ -77,14 +77,6 @@ def stale_reason(notebook: Path, root: Path, manifest: dict[str, Any]) -> str | 
     return None
 
 
-def _relative(path: Path, root: Path) -> str:
-    """Project-relative name for files inside the project; helper modules by package path."""
-    for base in (root, Path(__file__).resolve().parents[2]):
-        if path.is_relative_to(base):
-            return path.relative_to(base).as_posix()
-    return str(path)
-
-
 def execute(notebook: Path, root: Path) -> dict[str, str]:
     """Run every cell, store the outputs in place, and return the inputs it read with their hashes.
 

@@ -9,7 +9,9 @@ sources that are used) are made here. The first problem found is raised as a
 """
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -75,8 +77,13 @@ def _file_problem(path: Path) -> Problem | None:
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as error:
+        line_start = raw.rfind(b"\n", 0, error.start) + 1
         line = raw[: error.start].count(b"\n") + 1
-        return Problem(path, line, None, f"the file is not UTF-8 (byte 0x{raw[error.start]:02x})")
+        before = raw[line_start: error.start].decode("utf-8", errors="replace")
+        header = next(csv.reader(io.StringIO(raw.split(b"\n", 1)[0].decode("utf-8", errors="replace"))))
+        position = len(next(csv.reader(io.StringIO(before)), [""])) - 1
+        column = header[position] if line > 1 and position < len(header) else None
+        return Problem(path, line, column, f"the file is not UTF-8 (byte 0x{raw[error.start]:02x})")
     return None
 
 
@@ -85,13 +92,17 @@ def _schema_problems(path: Path, schema: dict[str, Any]) -> list[Problem]:
     resource = Resource(path=path.name, basepath=str(path.parent), schema=Schema.from_descriptor(schema), encoding="utf-8")
     report = resource.validate()
     problems = []
-    for row, field, kind, note in report.flatten(["rowNumber", "fieldName", "type", "note"]):
+    for row, field, kind, note, cell in report.flatten(["rowNumber", "fieldName", "type", "note", "cell"]):
+        first_line = note.rsplit(" ", 1)[-1]
         rule = {
             "missing-label": "a required column is missing",
             "extra-label": "a column that the schema does not describe",
             "type-error": f"not a valid {note.split('/')[0].replace('type is ', '').strip(chr(34))}",
             "constraint-error": f"breaks the rule {note}",
-            "primary-key": f"duplicate id ({note})",
+            "primary-key": f"duplicate id (first on line {first_line})",
+            "unique-error": f"duplicate value {cell!r} (first on line {first_line})",
+            "extra-cell": "a cell beyond the last column",
+            "blank-row": "a blank row",
         }.get(kind, f"{kind}: {note}")
         if kind in {"missing-label", "extra-label"}:
             labels = _header(path)
@@ -122,12 +133,17 @@ def _row_problems(path: Path, frame: pd.DataFrame, today: dt.date) -> list[Probl
         present = [(name, number) for name, number in bounds if number is not None and not pd.isna(number)]
         for (name_a, a), (name_b, b) in zip(present, present[1:]):
             if a > b:
-                problems.append(Problem(path, line, name_a, f"{name_a} ({a:g}) is greater than {name_b} ({b:g})"))
+                problems.append(Problem(path, line, name_a, f"{name_a} ({_number(a)}) is greater than {name_b} ({_number(b)})"))
         if "url" in frame.columns:
             parsed = urlparse(str(row["url"]))
             if parsed.scheme not in {"http", "https"} or "." not in parsed.netloc or " " in str(row["url"]):
                 problems.append(Problem(path, line, "url", f"malformed URL {row['url']!r}"))
     return problems
+
+
+def _number(value: float) -> str:
+    """A number as a reader writes it: 6,000,000 rather than 6e+06."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
 
 
 def _typed(path: Path, schema: dict[str, Any]) -> pd.DataFrame:
@@ -147,6 +163,8 @@ def check_table(path: Path, schema: dict[str, Any], today: dt.date | None = None
     Raises :class:`DataError` with the first problem found.
     """
     today = today or dt.date.today()
+    if not path.exists():
+        raise DataError(f"{path.name}: the file is missing (the data package lists it)")
     problem = _file_problem(path)
     if problem:
         raise DataError(str(problem))

@@ -34,8 +34,8 @@ def largest(frame: pd.DataFrame) -> pd.Series:
 
 
 def latest(frame: pd.DataFrame) -> pd.Series:
-    """The most recent claim."""
-    return frame.sort_values("as_of").iloc[-1]
+    """The most recent claim (the last listed among claims of the same day)."""
+    return frame.sort_values("as_of", kind="stable").iloc[-1]
 
 
 def implied_rounds_per_container(estimates: pd.DataFrame | None = None) -> pd.DataFrame:

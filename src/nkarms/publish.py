@@ -17,10 +17,12 @@ from myst_nb import glue
 def figure(name: str, shown: Any, source: str) -> None:
     """Glue a chart or table as ``name`` and its Markdown source line as ``name-src``.
 
+    The chart is also displayed, so that it shows in JupyterLab; the site hides
+    cell outputs (``remove-output``) and shows it once, in its captioned figure.
     ``source`` comes from :func:`nkarms.sources.source_line` (curated rows) or
     :func:`nkarms.sources.dataset_line` (derived tables).
     """
-    glue(name, shown, display=False)
+    glue(name, shown, display=True)
     glue(f"{name}-src", Markdown(source), display=False)
 
 

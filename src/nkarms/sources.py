@@ -67,6 +67,8 @@ def dataset_line(*resources: str) -> str:
     for name in resources:
         for source in resource_descriptor(name).get("sources", []):
             seen.setdefault(f"[{source['title']}]({source['path']})", None)
+    if not seen:
+        raise KeyError(f"the data package names no source for {', '.join(resources)}")
     return "Data: " + "; ".join(seen) + "."
 
 

@@ -8,15 +8,25 @@
   and the chapters are meant to be opened in JupyterLab instead.
 - Every page gets a CSP ``<meta>`` that allows only the site's own resources.
   Inline scripts and the theme's two inline click handlers (print, full
-  screen) are allowed by their hashes. Vega compiles
-  chart expressions with the ``Function`` constructor, so ``'unsafe-eval'`` is
-  allowed; the only expressions on the page come from our own chart specs.
+  screen) are allowed by their hashes. There is no ``'unsafe-eval'``: the
+  chart loader asks vega-embed for its bundled expression interpreter
+  (``ast: true``) instead of compiling expressions with ``Function``.
+  Styles keep ``'unsafe-inline'``: vega-embed and vega-tooltip insert
+  ``<style>`` elements and Sphinx writes ``style=`` attributes; styles cannot
+  run code.
+- Each chart container's ``aria-label`` starts with the chart's title, then its
+  description, so a screen reader announces the same chart a sighted reader sees.
+- Every page has a favicon from ``_static`` (otherwise each page load logs a
+  404 for ``/favicon.ico``), and the root ``index.html`` redirect that
+  sphinx-external-toc writes as a bare ``<meta>`` becomes a complete page
+  (language, title, CSP, a visible link to follow).
 """
 from __future__ import annotations
 
 import base64
 import hashlib
 import html
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -29,11 +39,15 @@ RUNTIME_NAME = "nk-charts.js"
 STATIC = Path(__file__).with_name("static")
 LOADER = STATIC / "chart-loader.js"
 STYLESHEET = "nkarms.css"
+FAVICON = STATIC / "favicon.svg"
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>(.*?)</script>", re.S)
 EVENT_HANDLER = re.compile(r'\son[a-z]+="([^"]*)"')
 CSP_META = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>\n?')
+CHARSET_META = re.compile(r'<head>\s*<meta charset="[^"]*"\s*/?>\n?', re.I)
+BARE_REDIRECT = re.compile(r'\s*<meta http-equiv="Refresh" content="0; url=([^"]+)" />\s*')
+CHART_DIV = re.compile(r'(<div class="nk-chart" id="[^"]*" data-spec="([^"]*)" role="img" aria-label=")([^"]*)(")')
 CSP_BASE = (
-    "default-src 'self'; script-src 'self' 'unsafe-eval' 'unsafe-hashes'{hashes}; "
+    "default-src 'self'; script-src 'self' 'unsafe-hashes'{hashes}; "
     "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
     "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-src 'none'"
 )
@@ -53,6 +67,8 @@ def _write_runtime(app: Sphinx, config: Any) -> None:
         static_dir.mkdir(parents=True, exist_ok=True)
         target.write_text(source, encoding="utf-8")
     config.html_static_path = [*config.html_static_path, str(static_dir), str(STATIC)]
+    if not config.html_favicon:
+        config.html_favicon = str(FAVICON)
 
 
 def _add_runtime(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
@@ -77,6 +93,63 @@ def _drop_thebe_nodes(app: Sphinx, doctree: nodes.document, docname: str) -> Non
             node.parent.remove(node)
 
 
+def chart_title(spec: dict[str, Any]) -> str:
+    """The title text of a compiled Vega spec ('' when it has none)."""
+    title = spec.get("title", "")
+    text = title.get("text", "") if isinstance(title, dict) else title
+    return " ".join(text) if isinstance(text, list) else str(text or "")
+
+
+def chart_label(spec: dict[str, Any], description: str) -> str:
+    """The accessible name of a chart: its title, then its description."""
+    title = chart_title(spec).strip()
+    if not title or description.startswith(title):
+        return description
+    return f"{title.rstrip('.')}. {description}"
+
+
+def _label_charts(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Put each chart's title in front of the description in its container's aria-label."""
+    for node in list(doctree.findall(nodes.raw)):
+        text = node.astext()
+        match = CHART_DIV.search(text)
+        if match is None:
+            continue
+        payload = re.search(
+            rf'<script type="application/json" id="{re.escape(match.group(2))}">(.*?)</script>', text, re.S
+        )
+        if payload is None:
+            continue
+        spec = json.loads(payload.group(1).replace("<\\/", "</"))
+        label = chart_label(spec, html.unescape(match.group(3)))
+        updated = CHART_DIV.sub(
+            lambda m: f"{m.group(1)}{html.escape(label, quote=True)}{m.group(4)}", text, count=1
+        )
+        if updated != text:
+            relabelled = nodes.raw(text=updated, format=node.get("format", "html"), classes=node.get("classes", []))
+            node.parent.replace(node, relabelled)
+
+
+def redirect_page(target: str, title: str) -> str:
+    """A complete, accessible page for the root redirect to the first chapter."""
+    target = html.escape(target, quote=True)
+    title = html.escape(title)
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n'
+        "<head>\n"
+        '<meta charset="utf-8">\n'
+        f'<meta http-equiv="Refresh" content="0; url={target}">\n'
+        f"<title>{title}</title>\n"
+        f'<link rel="canonical" href="{target}">\n'
+        # an empty icon: the browser leaves at once, so it need fetch nothing (and not /favicon.ico)
+        '<link rel="icon" href="data:,">\n'
+        "</head>\n"
+        f'<body><main><p><a href="{target}">{title}</a></p></main></body>\n'
+        "</html>\n"
+    )
+
+
 def content_security_policy(page: str) -> str:
     """The policy for one page: own resources only, plus the hashes of its inline scripts."""
     inline = INLINE_SCRIPT.findall(page) + [html.unescape(code) for code in EVENT_HANDLER.findall(page)]
@@ -86,9 +159,17 @@ def content_security_policy(page: str) -> str:
 
 
 def with_csp(page: str) -> str:
-    """The page with exactly one CSP meta, placed first in <head> so it covers every script."""
+    """The page with exactly one CSP meta, before every script and stylesheet in <head>.
+
+    It goes right after ``<meta charset>`` when that opens <head>: the charset
+    declaration must stay within the first 1024 bytes, which a policy listing
+    many script hashes would push it out of.
+    """
     page = CSP_META.sub("", page)
     meta = f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy(page)}">\n'
+    charset = CHARSET_META.search(page)
+    if charset is not None:
+        return page[: charset.end()] + meta + page[charset.end():]
     return page.replace("<head>\n", "<head>\n" + meta, 1)
 
 
@@ -96,17 +177,26 @@ def _apply_csp(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     for path in Path(app.outdir).rglob("*.html"):
-        page = path.read_text(encoding="utf-8")
+        if path.relative_to(app.outdir).parts[0] in ("_static", "_sources"):
+            continue  # theme template macros and sources, not pages
+        original = path.read_text(encoding="utf-8")
+        page = original
+        bare = BARE_REDIRECT.fullmatch(page)
+        if bare is not None:
+            page = redirect_page(bare.group(1), app.config.html_title or app.config.project)
         updated = with_csp(page)
-        if updated != page:
+        if updated != original:
             path.write_text(updated, encoding="utf-8")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _write_runtime)
     app.add_css_file(STYLESHEET)
+    app.add_css_file("print.css", media="print")  # printing a page, and the PDF (nkarms.pdf)
     app.connect("doctree-resolved", _drop_thebe_nodes, priority=900)
+    app.connect("doctree-resolved", _label_charts)
     app.connect("html-page-context", _add_runtime)
     app.connect("html-page-context", _drop_thebe_assets, priority=900)
-    app.connect("build-finished", _apply_csp)
+    # after sphinx-external-toc has written the root redirect (default priority 500)
+    app.connect("build-finished", _apply_csp, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -30,7 +30,7 @@ class Table:
     def _repr_html_(self) -> str:
         shown = pd.DataFrame({column: [self._cell_html(column, v) for v in self.frame[column]] for column in self.frame.columns})
         body = shown.to_html(index=False, escape=False, na_rep="", border=0, classes=["nk-table"])
-        return f'<div class="nk-table-wrap" role="region" aria-label="{self.label}" tabindex="0">{body}</div>'
+        return f'<div class="nk-table-wrap" role="region" aria-label="{html.escape(self.label, quote=True)}" tabindex="0">{body}</div>'
 
     def __repr__(self) -> str:
         return self.frame.to_string(index=False)
