@@ -14,8 +14,8 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-book: $(STAMP)  ## execute what is stale, build the site into _build/html
-	$(PY) -m nkarms.build html
+book: $(STAMP) system-deps  ## execute what is stale, build the site into _build/html, with the PDF it offers
+	$(PY) -m nkarms.build site
 
 test: $(STAMP) system-deps  ## the whole test suite
 	$(PY) -m pytest

@@ -7,7 +7,8 @@ when it last ran (data tables and ``nkarms`` modules, reported by
 :mod:`nkarms.deps`). The keys live in ``chapters/execution-manifest.json``,
 committed beside the notebooks whose stored outputs they vouch for.
 
-    python -m nkarms.build html      # execute what is stale, then build the site
+    python -m nkarms.build site      # the published site: html, then the PDF it links to
+    python -m nkarms.build html      # execute what is stale, then build the html only
     python -m nkarms.build pdf       # the same, then the PDF (see nkarms.pdf)
     python -m nkarms.build execute   # only refresh stale notebook outputs
 """
@@ -29,6 +30,7 @@ from nbclient import NotebookClient
 from nkarms.paths import PROJECT_ROOT
 
 MANIFEST_NAME = "execution-manifest.json"
+PDF_LINK_ENV = "NKARMS_LINK_PDF"
 PROBE = "import nkarms.deps\nprint(nkarms.deps.report())"
 
 
@@ -120,12 +122,14 @@ def refresh(root: Path = PROJECT_ROOT, force: bool = False) -> list[str]:
 def jupyter_book(root: Path, builder: str) -> None:
     """Render the stored outputs with Jupyter Book; warnings are errors."""
     command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(root), "--builder", builder, "-W", "--keep-going"]
-    subprocess.run(command, check=True, env={**os.environ, "NKARMS_PROJECT_ROOT": str(root)})
+    result = subprocess.run(command, env={**os.environ, "NKARMS_PROJECT_ROOT": str(root)})
+    if result.returncode != 0:
+        sys.exit(f"jupyter-book {builder} build failed (warnings are errors); see the messages above")
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("target", choices=["html", "pdf", "execute"])
+    parser.add_argument("target", choices=["site", "html", "pdf", "execute"])
     parser.add_argument("--root", type=Path, default=PROJECT_ROOT)
     parser.add_argument("--force", action="store_true", help="re-execute every chapter")
     args = parser.parse_args(argv)
@@ -133,14 +137,17 @@ def main(argv: list[str] | None = None) -> None:
     executed = refresh(root, force=args.force)
     (root / "_build").mkdir(exist_ok=True)
     (root / "_build" / "executed.json").write_text(json.dumps(executed) + "\n", encoding="utf-8")
-    if args.target == "html":
+    if args.target in ("site", "html"):
+        if args.target == "site":
+            os.environ[PDF_LINK_ENV] = "1"
         jupyter_book(root, "html")
-        print(f"Open the report: file://{root / '_build' / 'html' / 'index.html'}")
-    elif args.target == "pdf":
+    if args.target in ("site", "pdf"):
         from nkarms.pdf import build_pdf
 
         jupyter_book(root, "singlehtml")
         print(f"PDF written: {build_pdf(root)}")
+    if args.target in ("site", "html"):
+        print(f"Open the report: file://{root / '_build' / 'html' / 'index.html'}")
 
 
 if __name__ == "__main__":

@@ -74,7 +74,7 @@ def claims_chart(claims: pd.DataFrame, title: str, y_title: str, description: st
     if frame["low"].notna().any():
         layers.insert(0, base.transform_filter("isValid(datum.low)").mark_rule(strokeWidth=3).encode(y=alt.Y("low:Q", scale=scale), y2="high:Q"))
     layered = alt.layer(*layers).add_params(pick)
-    return finish(layered, title, "Each mark is one public claim; hover for what it counts. Click a legend entry to isolate a claimant.", description)
+    return finish(layered, title, "Each mark is one public claim, coloured by claimant; bars show stated ranges", description)
 
 
 
@@ -109,6 +109,7 @@ def bar_list(frame: pd.DataFrame, category: str, value: str, title: str, subtitl
 def timeline_chart(events: pd.DataFrame, title: str, subtitle: str, description: str) -> alt.Chart:
     """Events as ticks on a time axis, one row per category; hover for the description and source."""
     frame = events[["date", "category", "title", "description", "sources"]]
+    # Tooltips wrap at the theme's width; keep each field to a readable length.
     pick = alt.selection_point(fields=["category"], bind="legend")
     chart = alt.Chart(frame).mark_point(filled=True, size=110, opacity=0.85).encode(
         x=alt.X("date:T", title="Date"),
@@ -122,12 +123,14 @@ def timeline_chart(events: pd.DataFrame, title: str, subtitle: str, description:
 
 
 def reference_bars(frame: pd.DataFrame, category: str, value: str, reference: float, reference_label: str,
-                   title: str, subtitle: str, value_title: str, description: str) -> alt.LayerChart:
-    """Horizontal bars against a vertical reference line (e.g. a UN cap)."""
+                   title: str, subtitle: str, value_title: str, description: str,
+                   tooltip: dict[str, str] | None = None) -> alt.LayerChart:
+    """Horizontal bars against a vertical reference line (e.g. a UN cap); ``tooltip`` maps extra fields to titles."""
     bars = alt.Chart(frame).mark_bar(color=PALETTE[0]).encode(
         y=alt.Y(f"{category}:N", sort=None, title=None, axis=alt.Axis(labelLimit=360)),
         x=alt.X(f"{value}:Q", title=value_title),
-        tooltip=[alt.Tooltip(f"{category}:N", title="Claim"), alt.Tooltip(f"{value}:Q", format=",", title=value_title)],
+        tooltip=[alt.Tooltip(f"{category}:N", title="Claim"), alt.Tooltip(f"{value}:Q", format=",", title=value_title)]
+        + [alt.Tooltip(f"{name}:N", title=label) for name, label in (tooltip or {}).items()],
     )
     line = alt.Chart(pd.DataFrame({"x": [reference], "label": [reference_label]})).mark_rule(
         color=PALETTE[3], strokeDash=[6, 3], strokeWidth=2
@@ -244,4 +247,4 @@ def two_series_claims(claims: pd.DataFrame, series: str, title: str, y_title: st
                  alt.Tooltip("as_of:T", title="Claimed on", format="%d %b %Y"), alt.Tooltip("stated:N", title="Figure"),
                  alt.Tooltip("counts:N", title="What it counts")],
     )
-    return finish(chart, title, "Each mark is one public claim; hover for who claims it and what it counts.", description)
+    return finish(chart, title, "Each mark is one public claim, coloured by the quantity claimed", description)

@@ -3,14 +3,16 @@
 - ``data/`` (the CSV tables and ``datapackage.json``) is copied into the built
   site, with one zip archive of the whole package and ``CITATION.cff``.
 - Each chapter page ends with a box: the report's version, the date of the
-  latest data change, a link to the citation, and download links for exactly
-  the tables that chapter read when it last ran (from the execution manifest).
+  latest data change, a link to the citation, download links for exactly the
+  tables that chapter read when it last ran (from the execution manifest), and,
+  when the build also prints the PDF (``nkarms.build site``), a link to it.
 """
 from __future__ import annotations
 
 import csv
 import html
 import json
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -19,6 +21,8 @@ from typing import Any
 from sphinx.application import Sphinx
 
 ARCHIVE_NAME = "nk-russia-arms-data.zip"
+PDF_PATH = "_downloads/report.pdf"
+PDF_LINK_ENV = "NKARMS_LINK_PDF"
 ZIP_TIMESTAMP = (2026, 1, 1, 0, 0, 0)
 
 
@@ -38,7 +42,7 @@ def latest_change(changelog: Path) -> str:
         return max(row["date"] for row in csv.DictReader(handle))
 
 
-def page_box(version: str, updated: str, depth: int, files: list[str]) -> str:
+def page_box(version: str, updated: str, depth: int, files: list[str], pdf: bool = False) -> str:
     """The HTML of the per-page box; ``depth`` is how many folders below the site root the page is."""
     up = "../" * depth
     links = "".join(f'<li><a href="{up}data/{html.escape(name)}">{html.escape(name)}</a></li>' for name in files)
@@ -49,8 +53,9 @@ def page_box(version: str, updated: str, depth: int, files: list[str]) -> str:
         f'<a href="{up}chapters/08-data-methods.html#how-to-cite">Cite this report</a> '
         f'(<a href="{up}CITATION.cff">CITATION.cff</a>).</p>'
         f"{tables}"
-        f'<p><a href="{up}data/{ARCHIVE_NAME}">Download the whole data package (zip)</a>.</p>'
-        "</aside>"
+        f'<p><a href="{up}data/{ARCHIVE_NAME}">Download the whole data package (zip)</a>.'
+        + (f' <a href="{up}{PDF_PATH}">Download the whole report (PDF)</a>.' if pdf else "")
+        + "</p></aside>"
     )
 
 
@@ -61,7 +66,10 @@ def _add_box(app: Sphinx, pagename: str, templatename: str, context: dict, doctr
     manifest_path = root / "chapters" / "execution-manifest.json"
     manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
     version = json.loads((root / "data" / "datapackage.json").read_text(encoding="utf-8"))["version"]
-    box = page_box(version, latest_change(root / "data" / "changelog.csv"), pagename.count("/"), tables_read(manifest, pagename))
+    box = page_box(
+        version, latest_change(root / "data" / "changelog.csv"), pagename.count("/"),
+        tables_read(manifest, pagename), pdf=os.environ.get(PDF_LINK_ENV) == "1",
+    )
     context["body"] = context.get("body", "") + box
 
 
