@@ -2,6 +2,8 @@
 
 - ``data/`` (the CSV tables and ``datapackage.json``) is copied into the built
   site, with one zip archive of the whole package and ``CITATION.cff``.
+- Each page carries Open Graph metadata (title, description from its first
+  paragraph, and a preview image: the key-findings chart as PNG).
 - Each chapter page ends with a box: the report's version, the date of the
   latest data change, a link to the citation, download links for exactly the
   tables that chapter read when it last ran (from the execution manifest), and,
@@ -13,16 +15,22 @@ import csv
 import html
 import json
 import os
+import re
 import shutil
 import zipfile
 from pathlib import Path
 from typing import Any
 
+import nbformat
+import vl_convert as vlc
 from sphinx.application import Sphinx
 
 ARCHIVE_NAME = "nk-russia-arms-data.zip"
 PDF_PATH = "_downloads/report.pdf"
 PDF_LINK_ENV = "NKARMS_LINK_PDF"
+PREVIEW_IMAGE = "_static/og-preview.png"
+FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+TAG = re.compile(r"<[^>]+>")
 ZIP_TIMESTAMP = (2026, 1, 1, 0, 0, 0)
 
 
@@ -73,6 +81,36 @@ def _add_box(app: Sphinx, pagename: str, templatename: str, context: dict, doctr
     context["body"] = context.get("body", "") + box
 
 
+def description(body: str, limit: int = 200) -> str:
+    """A page's first paragraph as plain text, cut at a word boundary."""
+    match = FIRST_PARAGRAPH.search(body)
+    text = " ".join(html.unescape(TAG.sub("", match.group(1))).split()) if match else ""
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def open_graph(title: str, text: str, image: str) -> str:
+    """The Open Graph meta tags of one page."""
+    tags = {"og:type": "article", "og:title": title, "og:description": text, "og:image": image}
+    return "".join(f'<meta property="{key}" content="{html.escape(value, quote=True)}">\n' for key, value in tags.items())
+
+
+def _add_open_graph(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    site = app.config.html_title or app.config.project
+    title = f"{context.get('title', '')} — {site}" if context.get("title") else site
+    image = "../" * pagename.count("/") + PREVIEW_IMAGE
+    context["metatags"] = context.get("metatags", "") + open_graph(html.unescape(TAG.sub("", title)), description(context.get("body", "")), image)
+
+
+def preview_png(notebook: Path) -> bytes:
+    """The first chart stored in ``notebook``, as PNG, for link previews."""
+    for cell in nbformat.read(notebook, as_version=4).cells:
+        for output in cell.get("outputs", []):
+            svg = output.get("data", {}).get("image/svg+xml")
+            if svg:
+                return vlc.svg_to_png(svg if isinstance(svg, str) else "".join(svg), scale=1)
+    raise ValueError(f"{notebook.name} stores no chart to preview")
+
+
 def write_archive(data_dir: Path, target: Path) -> None:
     """Zip the data package with fixed timestamps and order, so the archive is reproducible."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -91,9 +129,11 @@ def _publish_data(app: Sphinx, exception: Exception | None) -> None:
     write_archive(root / "data", out / "data" / ARCHIVE_NAME)
     if (root / "CITATION.cff").exists():
         shutil.copy2(root / "CITATION.cff", out / "CITATION.cff")
+    (out / PREVIEW_IMAGE).write_bytes(preview_png(root / f"{app.config.root_doc}.ipynb"))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _add_box)
+    app.connect("html-page-context", _add_open_graph)
     app.connect("build-finished", _publish_data)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
