@@ -18,6 +18,7 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -119,12 +120,39 @@ def refresh(root: Path = PROJECT_ROOT, force: bool = False) -> list[str]:
     return executed
 
 
+RENDERING = ("sphinx_ext.py", "sphinx_data.py", "render.py", "static")
+
+
+def rendering_hash() -> str:
+    """Hash of the code that turns stored outputs into pages (Sphinx does not track it)."""
+    package = Path(__file__).resolve().parent
+    files = sorted(p for name in RENDERING for p in ([package / name] if (package / name).is_file() else (package / name).rglob("*")) if p.is_file())
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + file_hash(path).encode())
+    return digest.hexdigest()
+
+
+def clear_if_rendering_changed(root: Path, builder: str) -> Path:
+    """Sphinx rewrites only pages whose sources changed; when our rendering code changed, start clean.
+
+    Returns the stamp file to write once the build has succeeded.
+    """
+    stamp = root / "_build" / f".rendering-{builder}"
+    if not stamp.exists() or stamp.read_text() != rendering_hash():
+        for stale in (root / "_build" / builder, root / "_build" / ".doctrees"):
+            shutil.rmtree(stale, ignore_errors=True)
+    return stamp
+
+
 def jupyter_book(root: Path, builder: str) -> None:
     """Render the stored outputs with Jupyter Book; warnings are errors."""
+    stamp = clear_if_rendering_changed(root, builder)
     command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(root), "--builder", builder, "-W", "--keep-going"]
     result = subprocess.run(command, env={**os.environ, "NKARMS_PROJECT_ROOT": str(root)})
     if result.returncode != 0:
         sys.exit(f"jupyter-book {builder} build failed (warnings are errors); see the messages above")
+    stamp.write_text(rendering_hash())
 
 
 def main(argv: list[str] | None = None) -> None:

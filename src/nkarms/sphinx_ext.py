@@ -28,6 +28,7 @@ import hashlib
 import html
 import json
 import re
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -59,13 +60,19 @@ def runtime_source() -> str:
     return f"(function () {{\n{bundle}\n}})();\n"
 
 
+def runtime_key() -> str:
+    """What the runtime is made from: the vl-convert release and our loader. Bundling takes seconds."""
+    loader = hashlib.sha256(LOADER.read_bytes()).hexdigest()
+    return f"vl-convert-python {metadata.version('vl-convert-python')}; loader {loader}\n"
+
+
 def _write_runtime(app: Sphinx, config: Any) -> None:
     static_dir = Path(app.doctreedir).parent / "nkarms-static"
-    target = static_dir / RUNTIME_NAME
-    source = runtime_source()
-    if not target.exists() or target.read_text(encoding="utf-8") != source:
+    target, key_file = static_dir / RUNTIME_NAME, static_dir.parent / "nkarms-runtime.key"
+    if not target.exists() or not key_file.exists() or key_file.read_text(encoding="utf-8") != runtime_key():
         static_dir.mkdir(parents=True, exist_ok=True)
-        target.write_text(source, encoding="utf-8")
+        target.write_text(runtime_source(), encoding="utf-8")
+        key_file.write_text(runtime_key(), encoding="utf-8")
     config.html_static_path = [*config.html_static_path, str(static_dir), str(STATIC)]
     if not config.html_favicon:
         config.html_favicon = str(FAVICON)
