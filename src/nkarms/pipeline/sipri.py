@@ -64,22 +64,8 @@ FIELDS = [
     "tiv_delivered",
 ]
 FLAGS = ("order_uncertain", "number_ordered_uncertain", "delivered_uncertain")
-NK_TO_RUSSIA_COLUMNS = [
-    "release",
-    "year_of_order",
-    "order_uncertain",
-    "number_ordered",
-    "number_ordered_uncertain",
-    "weapon_designation",
-    "weapon_description",
-    "number_delivered",
-    "delivered_uncertain",
-    "delivery_years",
-    "status",
-    "comments",
-    "tiv_per_unit",
-    "tiv_delivered",
-]
+# The deal columns kept for North Korea -> Russia: all but the two parties and the order's total TIV.
+NK_TO_RUSSIA_COLUMNS = ["release"] + [f for f in FIELDS if f not in ("recipient", "supplier", "tiv_total_order")]
 SINCE_YEAR = 2022  # the full-scale invasion of Ukraine
 FIRST_YEAR = 1940  # earliest order year in either export
 
