@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
 from typing import Any
 
 import altair as alt
@@ -22,6 +23,8 @@ from docutils import nodes
 VEGA_MIME = "application/vnd.vega.v5+json"
 STATIC_WIDTH = 640
 RENDERER_NAME = "nkarms"
+# Vega-Lite compiles width="container" to this signal expression.
+CONTAINER_WIDTH = re.compile(r"isFinite\(containerSize\(\)\[0\]\) \? containerSize\(\)\[0\] : [0-9.]+")
 
 
 def _strip_schema(spec: dict[str, Any]) -> dict[str, Any]:
@@ -36,6 +39,18 @@ def _fixed_width(vl_spec: dict[str, Any]) -> dict[str, Any]:
     return {**vl_spec, "width": STATIC_WIDTH}
 
 
+def _guard_container_width(vega_spec: dict[str, Any]) -> dict[str, Any]:
+    """Fall back to a fixed width while the chart's container has none.
+
+    JupyterLab draws an output before its element has a width; Vega-Lite's
+    expression then gives the chart width 0, and with ``fit-x`` autosizing
+    JupyterLab's page spins forever. A zero-width container now gets the
+    static width instead; a real container keeps its own width.
+    """
+    guarded = f"containerSize()[0] > 0 ? containerSize()[0] : {STATIC_WIDTH}"
+    return json.loads(CONTAINER_WIDTH.sub(guarded, json.dumps(vega_spec)))
+
+
 def spec_id(spec: dict[str, Any]) -> str:
     """A short id that depends only on the spec, so outputs are reproducible."""
     digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
@@ -45,7 +60,7 @@ def spec_id(spec: dict[str, Any]) -> str:
 def mimebundle(vl_spec: dict[str, Any]) -> dict[str, Any]:
     """The three renderings of one Vega-Lite spec (see module docstring)."""
     vl_spec = _strip_schema(vl_spec)
-    vega_spec = _strip_schema(vlc.vegalite_to_vega(vl_spec))
+    vega_spec = _guard_container_width(_strip_schema(vlc.vegalite_to_vega(vl_spec)))
     svg = vlc.vegalite_to_svg(_fixed_width(vl_spec))
     description = vl_spec.get("description", "Chart")
     return {VEGA_MIME: vega_spec, "image/svg+xml": svg, "text/plain": description}
