@@ -43,6 +43,9 @@ STYLESHEET = "nkarms.css"
 FAVICON = STATIC / "favicon.svg"
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>(.*?)</script>", re.S)
 EVENT_HANDLER = re.compile(r'\son[a-z]+="([^"]*)"')
+# The theme's fontawesome.js (1.5 MB) swaps icon fonts for SVGs; its CSS already
+# draws the same icons from the bundled web fonts, so pages do without it.
+FONTAWESOME_JS = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>')
 CSP_META = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>\n?')
 CHARSET_META = re.compile(r'<head>\s*<meta charset="[^"]*"\s*/?>\n?', re.I)
 BARE_REDIRECT = re.compile(r'\s*<meta http-equiv="Refresh" content="0; url=([^"]+)" />\s*')
@@ -191,7 +194,7 @@ def _apply_csp(app: Sphinx, exception: Exception | None) -> None:
         bare = BARE_REDIRECT.fullmatch(page)
         if bare is not None:
             page = redirect_page(bare.group(1), app.config.html_title or app.config.project)
-        updated = with_csp(page)
+        updated = with_csp(FONTAWESOME_JS.sub("", page))
         if updated != original:
             path.write_text(updated, encoding="utf-8")
 
