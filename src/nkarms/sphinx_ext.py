@@ -86,14 +86,19 @@ def _add_runtime(app: Sphinx, pagename: str, templatename: str, context: dict, d
         app.add_js_file(RUNTIME_NAME, defer="defer")
 
 
-def _is_thebe(asset: Any) -> bool:
-    text = f"{getattr(asset, 'filename', asset)} {getattr(asset, 'attributes', {}).get('body', '')}"
-    return "thebe" in text.lower()
+# Assets of extensions Jupyter Book always loads but the report does not use:
+# thebe (which would load code from a CDN) and sphinx-design (no tabs, cards or grids here).
+UNUSED_ASSETS = ("thebe", "sphinx-design", "design-tabs")
 
 
-def _drop_thebe_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+def _is_unused(asset: Any) -> bool:
+    text = f"{getattr(asset, 'filename', asset)} {getattr(asset, 'attributes', {}).get('body', '')}".lower()
+    return any(name in text for name in UNUSED_ASSETS)
+
+
+def _drop_unused_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     for key in ("script_files", "css_files"):
-        context[key] = [asset for asset in context.get(key, []) if not _is_thebe(asset)]
+        context[key] = [asset for asset in context.get(key, []) if not _is_unused(asset)]
 
 
 def _drop_thebe_nodes(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -206,7 +211,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", _drop_thebe_nodes, priority=900)
     app.connect("doctree-resolved", _label_charts)
     app.connect("html-page-context", _add_runtime)
-    app.connect("html-page-context", _drop_thebe_assets, priority=900)
+    app.connect("html-page-context", _drop_unused_assets, priority=900)
     # after sphinx-external-toc has written the root redirect (default priority 500)
     app.connect("build-finished", _apply_csp, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
