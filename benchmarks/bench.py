@@ -20,7 +20,8 @@ project itself.
 
 Then, in Chromium (Debian's, ``/usr/bin/chromium``), every page of the last build is
 loaded from a local server with a cold cache: the bytes of every response body
-(the shared chart runtime ``_static/nk-charts.js`` reported on its own, once), and
+(the shared chart runtime ``_static/nk-charts.js`` reported on its own, once), the
+same bytes gzip-compressed (what a compressing web server sends), and
 the time from navigation start until every chart has drawn
 (``document.documentElement.dataset.chartsRendered === "true"``), median of the runs.
 The page budget: no chapter page over 1 MB, not counting the shared runtime.
@@ -28,6 +29,7 @@ The page budget: no chapter page over 1 MB, not counting the shared runtime.
 from __future__ import annotations
 
 import argparse
+import gzip
 import csv
 import datetime as dt
 import functools
@@ -288,15 +290,20 @@ def load_page(browser, base: str, path: str) -> dict[str, Any]:  # noqa: ANN001
         "   load: performance.getEntriesByType('navigation')[0]?.loadEventEnd ?? null })"
     )
     by_file: dict[str, int] = {}
+    gzipped = 0
     for request in finished:
         name = urlsplit(request.url).path.lstrip("/") or "/"
         by_file[name] = by_file.get(name, 0) + request.sizes()["responseBodySize"]
+        response = request.response()
+        if name != RUNTIME and response is not None:
+            gzipped += len(gzip.compress(response.body(), compresslevel=6))
     context.close()
     runtime = by_file.pop(RUNTIME, 0)
     shared = sum(n for name, n in by_file.items() if name.startswith("_static/") or name == "searchindex.js")
     total = sum(by_file.values())
     return {
         "transfer_bytes": total,
+        "gzip_bytes": gzipped,
         "own_bytes": total - shared,
         "shared_theme_bytes": shared,
         "requests": len(finished),
@@ -355,7 +362,7 @@ def report(results: dict[str, Any]) -> None:
           f"{size['largest_page']['path']} ({kb(size['largest_page']['bytes'])} of HTML)")
     print(f"shared chart runtime {results['browser']['runtime']['path']}: {kb(results['browser']['runtime']['bytes'])} "
           "(counted once, not in the page figures)")
-    print(f"\n{'page (cold load, runtime apart)':<40} {'transfer':>9} {'own':>8} {'requests':>8} {'charts':>6} "
+    print(f"\n{'page (cold load, runtime apart)':<40} {'transfer':>9} {'gzip':>8} {'own':>8} {'requests':>8} {'charts':>6} "
           f"{'drawn':>8} {'load':>8}  largest response")
     for path, info in results["browser"]["pages"].items():
         if "redirect_to" in info:
@@ -363,7 +370,7 @@ def report(results: dict[str, Any]) -> None:
             continue
         drawn = f"{info['charts_drawn_ms']} ms" if info["charts_drawn_ms"] is not None else "-"
         name, size = next(iter(info["largest_responses"].items()), ("-", None))
-        print(f"{path:<40} {kb(info['transfer_bytes']):>9} {kb(info['own_bytes']):>8} {info['requests']:>8} "
+        print(f"{path:<40} {kb(info['transfer_bytes']):>9} {kb(info.get('gzip_bytes')):>8} {kb(info['own_bytes']):>8} {info['requests']:>8} "
               f"{info['charts']:>6} {drawn:>8} {info['load_ms']:>5} ms  {name} ({kb(size)})")
         if info["external_requests"]:
             print(f"   ! requests to other hosts: {info['external_requests']}")
