@@ -29,11 +29,9 @@ The page budget: no chapter page over 1 MB, not counting the shared runtime.
 from __future__ import annotations
 
 import argparse
-import gzip
 import csv
 import datetime as dt
-import functools
-import http.server
+import gzip
 import io
 import json
 import os
@@ -44,7 +42,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -52,6 +49,8 @@ from urllib.parse import urlsplit
 
 import nbformat
 import yaml
+
+from nkarms.localserver import serve
 
 PROJECT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).with_name("results.json")
@@ -220,28 +219,14 @@ def redirect_target(page: Path) -> str | None:
     return match.group(1) if match else None
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-
-class _QuietServer(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address) -> None:  # noqa: ANN001
-        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
-            super().handle_error(request, client_address)
-
-
 def bench_pages(html_dir: Path, runs: int) -> dict[str, Any]:
     """Per page, cold cache: response bytes (runtime apart) and ms until every chart has drawn."""
     if not CHROMIUM.exists():
         sys.exit(f"{CHROMIUM} is missing: run `make system-deps`")
     from playwright.sync_api import sync_playwright
 
-    server = _QuietServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(html_dir)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
+    server = serve(html_dir)
+    base = server.base_url
     pages = site_pages(html_dir)
     print(f"loading {len(pages)} pages in Chromium, {runs} time(s) each, cold cache", flush=True)
     results: dict[str, Any] = {}
@@ -264,8 +249,7 @@ def bench_pages(html_dir: Path, runs: int) -> dict[str, Any]:
                 }
             browser.close()
     finally:
-        server.shutdown()
-        server.server_close()
+        server.close()
     return {"runtime": {"path": RUNTIME, "bytes": runtime_bytes or None}, "pages": results}
 
 
