@@ -339,3 +339,11 @@ def test_metadata_and_site_copy(built):
     assert "Tagged:          yes" in built.info
     copy = built.root / "_build" / "html" / "_downloads" / "report.pdf"
     assert copy.read_bytes() == built.pdf.read_bytes()
+
+
+def test_the_printed_page_loads_nothing_from_other_hosts(built):
+    """Jupyter Book adds MathJax from a CDN to every single-page build; the report has no mathematics."""
+    external = [tag.get(attr) for tag in built.html.find_all(["script", "link", "img"])
+                for attr in ("src", "href") if re.match(r"(https?:)?//", tag.get(attr) or "")
+                and not (tag.name == "link" and "stylesheet" not in (tag.get("rel") or []))]
+    assert external == []

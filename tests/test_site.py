@@ -318,3 +318,54 @@ def test_source_maps_are_local(site):
                 if is_external(url) or (not url.startswith("data:") and not (path.parent / url).exists()):
                     offences.append(f"{path.relative_to(site.root_dir)}: {url}")
     assert not offences, "source maps missing or remote:\n  " + "\n  ".join(offences)
+
+
+def test_the_icon_font_has_every_icon_the_site_shows(site):
+    """The theme's icon font is cut down to the site's icons (nkarms.sphinx_icons): none may go missing."""
+    from fontTools.ttLib import TTFont
+
+    from nkarms import sphinx_icons
+
+    served = site.root_dir / "_static" / sphinx_icons.FONT
+    have = set(TTFont(served).getBestCmap())
+    stylesheet = (site.root_dir / "_static/styles/pydata-sphinx-theme.css").read_text(encoding="utf-8")
+    icons = sphinx_icons.icon_codepoints(stylesheet)
+    shown = {name for page in site.root_dir.glob("chapters/*.html")
+             for name in sphinx_icons.ICON_CLASS.findall(page.read_text(encoding="utf-8")) if name in icons}
+    assert {"fa-bars", "fa-magnifying-glass", "fa-download"} <= shown
+    missing = {name for name in shown if icons[name] not in have}
+    assert not missing, f"{served} lacks the icons {sorted(missing)}"
+    source = set(TTFont(sphinx_icons.SOURCE_FONT).getBestCmap())
+    assert sphinx_icons.direct_codepoints(stylesheet) & source <= have
+    assert served.stat().st_size < sphinx_icons.SOURCE_FONT.stat().st_size / 10
+
+
+def test_the_chart_runtime_is_fetched_once_and_then_cached(site, pages, browser):
+    """Each chart page asks for the runtime once; the next page takes it from the browser cache.
+
+    A context of its own: Playwright's request routing, which the other browser
+    tests use to block other hosts, switches the HTTP cache off.
+    """
+    chart_pages = [p for p in pages if 'class="nk-chart"' in (site.root_dir / p).read_text(encoding="utf-8")]
+    assert len(chart_pages) >= 2
+    for path in chart_pages:
+        assert (site.root_dir / path).read_text(encoding="utf-8").count("_static/nk-charts.js?") == 1, path
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        entries = []
+        for path in chart_pages[:2]:
+            page.goto(f"{site.base_url}/{path}", wait_until="load")
+            page.wait_for_function("() => document.documentElement.dataset.chartsRendered === 'true'")
+            entries.append(page.evaluate(
+                "() => performance.getEntriesByType('resource')"
+                ".filter(e => new URL(e.name).pathname.endsWith('/_static/nk-charts.js'))"
+                ".map(e => ({transfer: e.transferSize, body: e.decodedBodySize}))"
+            ))
+    finally:
+        context.close()
+    first, second = entries
+    assert len(first) == 1 and first[0]["transfer"] > first[0]["body"] > 500_000, first
+    assert len(second) == 1 and second[0]["transfer"] < 2_000, (
+        f"the second page fetched the runtime again: {second}"
+    )

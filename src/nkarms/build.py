@@ -120,7 +120,7 @@ def refresh(root: Path = PROJECT_ROOT, force: bool = False) -> list[str]:
     return executed
 
 
-RENDERING = ("sphinx_ext.py", "sphinx_data.py", "render.py", "static")
+RENDERING = ("sphinx_ext.py", "sphinx_data.py", "sphinx_icons.py", "render.py", "static")
 
 
 def rendering_hash() -> str:

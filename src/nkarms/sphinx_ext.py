@@ -87,8 +87,10 @@ def _add_runtime(app: Sphinx, pagename: str, templatename: str, context: dict, d
 
 
 # Assets of extensions Jupyter Book always loads but the report does not use:
-# thebe (which would load code from a CDN) and sphinx-design (no tabs, cards or grids here).
-UNUSED_ASSETS = ("thebe", "sphinx-design", "design-tabs")
+# thebe (which would load code from a CDN), sphinx-design (no tabs, cards or grids
+# here) and MathJax (no mathematics; Jupyter Book adds it from a CDN to every
+# single-page build, which the PDF is printed from).
+UNUSED_ASSETS = ("thebe", "sphinx-design", "design-tabs", "mathjax")
 
 
 def _is_unused(asset: Any) -> bool:
