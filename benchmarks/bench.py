@@ -1,7 +1,7 @@
 """Build, test and page-weight figures for the report; prints them and writes benchmarks/results.json.
 
-    python benchmarks/bench.py                 # 3 runs of each build, page figures
-    python benchmarks/bench.py --runs 5 --with-tests
+    python benchmarks/bench.py                 # 3 runs of each build, one `make test`, page figures
+    python benchmarks/bench.py --runs 5 --no-tests
 
 Everything happens in a temporary copy of the project (all of it but ``.git``,
 ``.venv`` and build output), never in the working tree. Before the timed runs
@@ -15,8 +15,8 @@ executed first and every timed build starts from the same state. Then, per run:
 - prose change: one sentence of a chapter's markdown changed, then a rebuild.
 
 Each figure is the median of the runs; every run's time and the chapters it
-executed are kept in the JSON. ``--with-tests`` also times one ``make test`` in the
-project itself.
+executed are kept in the JSON. One ``make test`` in the project itself is timed too
+(once: it takes minutes; ``--no-tests`` skips it).
 
 Then, in Chromium (Debian's, ``/usr/bin/chromium``), every page of the last build is
 loaded from a local server with a cold cache: the bytes of every response body
@@ -370,7 +370,7 @@ def report(results: dict[str, Any]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement; the median is reported (3)")
-    parser.add_argument("--with-tests", action="store_true", help="also time one `make test`")
+    parser.add_argument("--no-tests", action="store_true", help="skip timing one `make test` (about 7 minutes)")
     parser.add_argument("--chapter", help="notebook whose prose is changed, relative to the project "
                         "(default: the last chapter in _toc.yml)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary project copy")
@@ -392,7 +392,7 @@ def main(argv: list[str] | None = None) -> int:
             "runs": args.runs,
             "builds": bench_builds(root, args.runs, args.chapter),
         }
-        results["make_test"] = bench_make_test() if args.with_tests else None
+        results["make_test"] = None if args.no_tests else bench_make_test()
         html_dir = root / "_build" / "html"
         results["site"] = site_size(html_dir)
         results["browser"] = bench_pages(html_dir, args.runs)
