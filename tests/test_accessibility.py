@@ -8,7 +8,7 @@
   main content.
 - Charts: every chart container is a labelled image (role="img") whose
   aria-label carries the chart's title words, so a screen reader announces the
-  chart a sighted reader sees.
+  chart a sighted reader sees, then its description and its sources.
 - Page metadata: language, title, viewport.
 """
 from __future__ import annotations
@@ -141,6 +141,8 @@ def test_every_chart_is_a_labelled_image_with_its_title(open_page, pages, site, 
                 missing = words(title) - words(chart["label"])
                 if missing:
                     problems.append(f"#{chart['id']}: aria-label lacks title words {sorted(missing)}: {chart['label']!r}")
+                if not re.search(r"\b(Sources|Data): \S", chart["label"]):
+                    problems.append(f"#{chart['id']}: aria-label does not say where the data come from: {chart['label']!r}")
                 if len(chart["label"]) < 40:
                     problems.append(f"#{chart['id']}: aria-label too short to describe the chart: {chart['label']!r}")
                 if chart["svgHidden"] != "true":

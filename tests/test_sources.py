@@ -139,3 +139,8 @@ def test_every_derived_table_names_its_data_sets() -> None:
         if resource["path"].startswith("derived/"):
             assert resource.get("sources"), f"{resource['name']} names no data set"
             assert sources.dataset_line(resource["name"]) != "Data: ."
+
+
+def test_plain_text_keeps_link_texts_and_drops_addresses_and_marks() -> None:
+    line = "Sources: [Babel, 03 May 2024](https://babel.ua/x_(y)) and *[KBS](http://kbs.co.kr/?a=1)*; `data/x.csv`."
+    assert sources.plain_text(line) == "Sources: Babel, 03 May 2024 and KBS; data/x.csv."

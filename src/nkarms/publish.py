@@ -8,10 +8,23 @@ from __future__ import annotations
 
 from typing import Any
 
+import altair as alt
 import pandas as pd
 from IPython.display import Markdown
 from myst_nb import glue
 
+from nkarms.sources import plain_text
+
+
+def with_source(chart: alt.TopLevelMixin, source: str) -> alt.TopLevelMixin:
+    """The chart with its source line appended to its description.
+
+    The description is the chart's text alternative (the site's ``aria-label``,
+    the notebook's text output), which must say where the data come from as
+    well as what the chart shows.
+    """
+    described = "" if chart.description is alt.Undefined else str(chart.description)
+    return chart.properties(description=f"{described} {plain_text(source)}".strip())
 
 
 def figure(name: str, shown: Any, source: str) -> None:
@@ -20,8 +33,11 @@ def figure(name: str, shown: Any, source: str) -> None:
     The chart is also displayed, so that it shows in JupyterLab; the site hides
     cell outputs (``remove-output``) and shows it once, in its captioned figure.
     ``source`` comes from :func:`nkarms.sources.source_line` (curated rows) or
-    :func:`nkarms.sources.dataset_line` (derived tables).
+    :func:`nkarms.sources.dataset_line` (derived tables); a chart's text
+    alternative ends with it too.
     """
+    if isinstance(shown, alt.TopLevelMixin):
+        shown = with_source(shown, source)
     glue(name, shown, display=True)
     glue(f"{name}-src", Markdown(source), display=False)
 

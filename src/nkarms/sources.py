@@ -1,6 +1,7 @@
 """The citation registry: look up sources by id and write the source lines under charts."""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -11,6 +12,10 @@ import pandas as pd
 from nkarms import deps
 from nkarms.data import load_sources, resource_descriptor, split_ids
 from nkarms.paths import PROJECT_ROOT
+
+
+# A link's address may hold one level of balanced parentheses, as CommonMark allows.
+MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()\s]|\([^()\s]*\))*\)")
 
 
 def cited_ids(frame: pd.DataFrame) -> list[str]:
@@ -70,6 +75,11 @@ def dataset_line(*resources: str) -> str:
     if not seen:
         raise KeyError(f"the data package names no source for {', '.join(resources)}")
     return "Data: " + "; ".join(seen) + "."
+
+
+def plain_text(markdown: str) -> str:
+    """A source line as screen readers should hear it: link texts stay, addresses and emphasis marks go."""
+    return " ".join(MARKDOWN_LINK.sub(r"\1", markdown).replace("*", "").replace("`", "").split())
 
 
 def attribution(frame: pd.DataFrame) -> pd.Series:

@@ -1,0 +1,30 @@
+"""nkarms.publish: what a glued chart carries besides its drawing."""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from nkarms import publish
+
+SOURCE = "Claimants: White House. Sources: [Reuters, 02 May 2024](https://example.org/a); [KBS World, 03 May 2024](https://example.org/b)."
+
+
+def chart() -> alt.Chart:
+    return alt.Chart(pd.DataFrame({"x": [1, 2]})).mark_point().encode(x="x:Q")
+
+
+def test_the_text_alternative_ends_with_where_the_data_come_from() -> None:
+    described = publish.with_source(chart().properties(description="Two dots."), SOURCE)
+    assert described.description == (
+        "Two dots. Claimants: White House. Sources: Reuters, 02 May 2024; KBS World, 03 May 2024."
+    )
+    assert described.to_dict()["description"] == described.description
+
+
+def test_a_chart_without_description_gets_the_source_alone() -> None:
+    assert publish.with_source(chart(), "Data: [CNS](https://example.org/c).").description == "Data: CNS."
+
+
+def test_layered_charts_are_described_too() -> None:
+    layered = alt.layer(chart(), chart()).properties(description="Layers.")
+    assert publish.with_source(layered, "Data: [CNS](https://example.org/c).").to_dict()["description"] == "Layers. Data: CNS."
