@@ -130,5 +130,14 @@ def test_pages_uploads_the_built_site_and_deploys_it() -> None:
     assert pages["jobs"][deploy]["environment"]["name"] == "github-pages"
 
 
+def test_pages_builds_with_the_sites_published_address() -> None:
+    """Open Graph previews need absolute addresses: the build learns the site's from configure-pages."""
+    pages = workflow("pages.yml")
+    configure = step_using(pages, "actions/configure-pages")
+    build = next(step for step in steps(pages) if "run" in step)
+    assert steps(pages).index(configure) < steps(pages).index(build)
+    assert build["env"]["NKARMS_SITE_URL"] == f"${{{{ steps.{configure['id']}.outputs.base_url }}}}"
+
+
 def test_ci_cannot_write_to_the_repository() -> None:
     assert workflow("ci.yml")["permissions"] == {"contents": "read"}

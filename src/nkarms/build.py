@@ -121,15 +121,19 @@ def refresh(root: Path = PROJECT_ROOT, force: bool = False) -> list[str]:
 
 
 RENDERING = ("sphinx_ext.py", "sphinx_data.py", "sphinx_icons.py", "render.py", "static")
+# Settings that change every page (the PDF link, the site's address in link previews; see nkarms.sphinx_data).
+RENDERING_SETTINGS = (PDF_LINK_ENV, "NKARMS_SITE_URL")
 
 
 def rendering_hash() -> str:
-    """Hash of the code that turns stored outputs into pages (Sphinx does not track it)."""
+    """Hash of the code and settings that turn stored outputs into pages (Sphinx tracks neither)."""
     package = Path(__file__).resolve().parent
     files = sorted(p for name in RENDERING for p in ([package / name] if (package / name).is_file() else (package / name).rglob("*")) if p.is_file())
     digest = hashlib.sha256()
     for path in files:
         digest.update(path.name.encode() + file_hash(path).encode())
+    for name in RENDERING_SETTINGS:
+        digest.update(f"{name}={os.environ.get(name, '')}".encode())
     return digest.hexdigest()
 
 

@@ -3,7 +3,11 @@
 - ``data/`` (the CSV tables and ``datapackage.json``) is copied into the built
   site, with one zip archive of the whole package and ``CITATION.cff``.
 - Each page carries Open Graph metadata (title, description from its first
-  paragraph, and a preview image: the key-findings chart as PNG).
+  paragraph, and a preview image: the key-findings chart as PNG). Link
+  previews need absolute addresses: when the build knows the published site's
+  address (``NKARMS_SITE_URL``, set by the Pages workflow) the image and the
+  page's ``og:url`` are absolute; a local build, whose address is not known,
+  points at the image relatively.
 - Each chapter page ends with a box: the report's version, the date of the
   latest data change, a link to the citation, download links for exactly the
   tables that chapter read when it last ran (from the execution manifest), and,
@@ -28,6 +32,7 @@ from sphinx.application import Sphinx
 ARCHIVE_NAME = "nk-russia-arms-data.zip"
 PDF_PATH = "_downloads/report.pdf"
 PDF_LINK_ENV = "NKARMS_LINK_PDF"
+SITE_URL_ENV = "NKARMS_SITE_URL"
 PREVIEW_IMAGE = "_static/og-preview.png"
 FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 TAG = re.compile(r"<[^>]+>")
@@ -88,17 +93,28 @@ def description(body: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
 
 
-def open_graph(title: str, text: str, image: str) -> str:
+def open_graph(title: str, text: str, image: str, url: str | None = None) -> str:
     """The Open Graph meta tags of one page."""
     tags = {"og:type": "article", "og:title": title, "og:description": text, "og:image": image}
+    if url:
+        tags["og:url"] = url
     return "".join(f'<meta property="{key}" content="{html.escape(value, quote=True)}">\n' for key, value in tags.items())
+
+
+def preview_addresses(pagename: str, site_url: str) -> tuple[str, str | None]:
+    """The preview image's address and the page's own: absolute under ``site_url``, else relative and none."""
+    if not site_url:
+        return "../" * pagename.count("/") + PREVIEW_IMAGE, None
+    base = site_url.rstrip("/") + "/"
+    return base + PREVIEW_IMAGE, f"{base}{pagename}.html"
 
 
 def _add_open_graph(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     site = app.config.html_title or app.config.project
     title = f"{context.get('title', '')} — {site}" if context.get("title") else site
-    image = "../" * pagename.count("/") + PREVIEW_IMAGE
-    context["metatags"] = context.get("metatags", "") + open_graph(html.unescape(TAG.sub("", title)), description(context.get("body", "")), image)
+    image, url = preview_addresses(pagename, os.environ.get(SITE_URL_ENV, ""))
+    tags = open_graph(html.unescape(TAG.sub("", title)), description(context.get("body", "")), image, url)
+    context["metatags"] = context.get("metatags", "") + tags
 
 
 def preview_png(notebook: Path) -> bytes:
