@@ -6,7 +6,7 @@ import pandas as pd
 
 from nkarms import publish
 
-SOURCE = "Claimants: White House. Sources: [Reuters, 02 May 2024](https://example.org/a); [KBS World, 03 May 2024](https://example.org/b)."
+SOURCE = "Claimants: White House. Sources: [Reuters, 2 May 2024](https://example.org/a); [KBS World, 3 May 2024](https://example.org/b)."
 
 
 def chart() -> alt.Chart:
@@ -16,7 +16,7 @@ def chart() -> alt.Chart:
 def test_the_text_alternative_ends_with_where_the_data_come_from() -> None:
     described = publish.with_source(chart().properties(description="Two dots."), SOURCE)
     assert described.description == (
-        "Two dots. Claimants: White House. Sources: Reuters, 02 May 2024; KBS World, 03 May 2024."
+        "Two dots. Claimants: White House. Sources: Reuters, 2 May 2024; KBS World, 3 May 2024."
     )
     assert described.to_dict()["description"] == described.description
 

@@ -33,7 +33,8 @@ def dated(registry: list[dict[str, str]]) -> list[dict[str, str]]:
 
 
 def link(row: dict[str, str]) -> str:
-    published = dt.date.fromisoformat(row["published"]).strftime("%d %b %Y")
+    day = dt.date.fromisoformat(row["published"])
+    published = f"{day.day} {day:%b %Y}"
     return f"[{row['publisher']}, {published}]({row['url']})"
 
 
@@ -92,7 +93,8 @@ def test_undated_sources_say_so(registry: list[dict[str, str]]) -> None:
 
 
 def test_when() -> None:
-    assert sources.when(pd.Timestamp("2025-07-02")) == "02 Jul 2025"
+    assert sources.when(pd.Timestamp("2025-07-02")) == "2 Jul 2025"
+    assert sources.when(pd.Timestamp("2025-11-28")) == "28 Nov 2025"
     assert sources.when(pd.NaT) == "undated"
 
 
@@ -142,5 +144,5 @@ def test_every_derived_table_names_its_data_sets() -> None:
 
 
 def test_plain_text_keeps_link_texts_and_drops_addresses_and_marks() -> None:
-    line = "Sources: [Babel, 03 May 2024](https://babel.ua/x_(y)) and *[KBS](http://kbs.co.kr/?a=1)*; `data/x.csv`."
-    assert sources.plain_text(line) == "Sources: Babel, 03 May 2024 and KBS; data/x.csv."
+    line = "Sources: [Babel, 3 May 2024](https://babel.ua/x_(y)) and *[KBS](http://kbs.co.kr/?a=1)*; `data/x.csv`."
+    assert sources.plain_text(line) == "Sources: Babel, 3 May 2024 and KBS; data/x.csv."

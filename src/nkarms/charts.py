@@ -12,12 +12,12 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
+from nkarms.dates import AXIS_MONTH, TOOLTIP_DAY
 from nkarms.estimates import stated
 
 # Okabe & Ito's palette, chosen to stay distinguishable with the common forms of colour blindness.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 FONT = "Helvetica, Arial, sans-serif"
-DATE_FORMAT = "%b %Y"
 THEME_NAME = "nkarms"
 
 
@@ -32,7 +32,7 @@ def house_theme() -> alt.theme.ThemeConfig:
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "gridColor": "#e6e6e6"},
             "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "direction": "vertical", "labelLimit": 480},
             "view": {"stroke": None, "continuousHeight": 300},
-            "axisTemporal": {"format": DATE_FORMAT},
+            "axisTemporal": {"format": AXIS_MONTH},
         }
     }
 
@@ -65,7 +65,7 @@ def claims_chart(claims: pd.DataFrame, title: str, y_title: str, description: st
         y=alt.Y("point:Q", title=y_title, scale=scale),
         tooltip=[
             alt.Tooltip("claimant:N", title="Claimant"),
-            alt.Tooltip("as_of:T", title="Claimed on", format="%d %b %Y"),
+            alt.Tooltip("as_of:T", title="Claimed on", format=TOOLTIP_DAY),
             alt.Tooltip("stated:N", title="Figure"),
             alt.Tooltip("counts:N", title="What it counts"),
         ],
@@ -116,7 +116,7 @@ def timeline_chart(events: pd.DataFrame, title: str, subtitle: str, description:
         y=alt.Y("category:N", title=None),
         color=alt.Color("category:N", title="Category", legend=alt.Legend(columns=4)),
         opacity=alt.condition(pick, alt.value(0.9), alt.value(0.1)),
-        tooltip=[alt.Tooltip("date:T", title="Date", format="%d %b %Y"), alt.Tooltip("title:N", title="Event"),
+        tooltip=[alt.Tooltip("date:T", title="Date", format=TOOLTIP_DAY), alt.Tooltip("title:N", title="Event"),
                  alt.Tooltip("description:N", title="What happened"), alt.Tooltip("sources:N", title="Source")],
     ).add_params(pick)
     return finish(chart, title, subtitle, description)
@@ -216,7 +216,7 @@ def event_strip(frame: pd.DataFrame, date: str, row: str, size: str, tooltip: di
         y=alt.Y(f"{row}:N", title=None),
         color=alt.Color(f"{row}:N", legend=None),
         size=alt.Size(f"{size}:Q", title="Targets designated", scale=alt.Scale(range=[60, 600])),
-        tooltip=[alt.Tooltip(f"{date}:T", title="Date", format="%d %b %Y")]
+        tooltip=[alt.Tooltip(f"{date}:T", title="Date", format=TOOLTIP_DAY)]
         + [alt.Tooltip(f"{name}:N", title=label) for name, label in tooltip.items()],
     )
     return finish(chart, title, subtitle, description)
@@ -228,7 +228,7 @@ def share_line(frame: pd.DataFrame, x: str, share: str, count: str, title: str, 
     chart = alt.Chart(frame).mark_line(point=True, color=PALETTE[0]).encode(
         x=alt.X(f"yearmonth({x}):T", title="Month"),
         y=alt.Y(f"{share}:Q", title=y_title, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-        tooltip=[alt.Tooltip(f"yearmonth({x}):T", title="Month", format="%b %Y"),
+        tooltip=[alt.Tooltip(f"yearmonth({x}):T", title="Month", format=AXIS_MONTH),
                  alt.Tooltip(f"{share}:Q", title="Share", format=".0%"), alt.Tooltip(f"{count}:Q", title="Launched")],
     )
     return finish(chart, title, subtitle, description)
@@ -244,7 +244,7 @@ def two_series_claims(claims: pd.DataFrame, series: str, title: str, y_title: st
         color=alt.Color(f"{series}:N", title="Quantity"),
         shape=alt.Shape(f"{series}:N", title="Quantity"),
         tooltip=[alt.Tooltip(f"{series}:N", title="Quantity"), alt.Tooltip("claimant:N", title="Claimant"),
-                 alt.Tooltip("as_of:T", title="Claimed on", format="%d %b %Y"), alt.Tooltip("stated:N", title="Figure"),
+                 alt.Tooltip("as_of:T", title="Claimed on", format=TOOLTIP_DAY), alt.Tooltip("stated:N", title="Figure"),
                  alt.Tooltip("counts:N", title="What it counts")],
     )
     return finish(chart, title, "Each mark is one public claim, coloured by the quantity claimed", description)

@@ -52,6 +52,8 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
+from nkarms.dates import long_day
+
 CHROMIUM = Path(os.environ.get("NKARMS_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -152,7 +154,7 @@ def cover_facts(root: Path) -> Cover:
         title=title.strip(),
         subtitle=subtitle.strip(),
         author=str(config.get("author", "")),
-        data_date=f"{day.day} {day:%B %Y}",
+        data_date=long_day(day),
         version=report_version(root),
     )
 

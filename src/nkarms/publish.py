@@ -13,6 +13,7 @@ import pandas as pd
 from IPython.display import Markdown
 from myst_nb import glue
 
+from nkarms.dates import long_day
 from nkarms.sources import plain_text
 
 
@@ -57,7 +58,7 @@ def text(name: str, value: str) -> str:
 
 def date(name: str, value: pd.Timestamp) -> str:
     """Glue a date in the report's format (``5 May 2025``)."""
-    return text(name, f"{value.day} {value:%B %Y}")
+    return text(name, long_day(value))
 
 
 def markdown(name: str, text: str) -> str:

@@ -10,6 +10,7 @@ import yaml
 import pandas as pd
 
 from nkarms import deps
+from nkarms.dates import short_day
 from nkarms.data import load_sources, resource_descriptor, split_ids
 from nkarms.paths import PROJECT_ROOT
 
@@ -35,7 +36,7 @@ def lookup(ids: Iterable[str]) -> pd.DataFrame:
 
 def when(published: pd.Timestamp) -> str:
     """A source's publication date for readers; reference pages may be undated."""
-    return "undated" if pd.isna(published) else f"{published:%d %b %Y}"
+    return "undated" if pd.isna(published) else short_day(published)
 
 
 def cite(row: pd.Series) -> str:

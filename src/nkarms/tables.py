@@ -11,6 +11,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from nkarms.dates import short_day
+
 
 class Table:
     """A captionless table; the caption comes from the figure that shows it."""
@@ -36,7 +38,7 @@ class Table:
         return self.frame.to_string(index=False)
 
 
-def table(frame: pd.DataFrame, columns: Mapping[str, str], label: str, date_format: str = "%d %b %Y",
+def table(frame: pd.DataFrame, columns: Mapping[str, str], label: str,
           links: Mapping[str, str] | None = None) -> Table:
     """Pick and rename ``columns`` (old name -> heading), format dates and numbers for readers.
 
@@ -45,7 +47,7 @@ def table(frame: pd.DataFrame, columns: Mapping[str, str], label: str, date_form
     shown = frame[list(columns)].copy()
     for name in shown.columns:
         if pd.api.types.is_datetime64_any_dtype(shown[name]):
-            shown[name] = shown[name].dt.strftime(date_format)
+            shown[name] = shown[name].map(lambda d: "" if pd.isna(d) else short_day(d))
         elif pd.api.types.is_float_dtype(shown[name]):
             shown[name] = shown[name].map(lambda x: "" if pd.isna(x) else f"{x:,.0f}" if float(x).is_integer() else f"{x:,.1f}")
         elif pd.api.types.is_integer_dtype(shown[name]):
