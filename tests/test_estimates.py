@@ -175,6 +175,31 @@ def test_stated_reads_like_the_claim(row: dict, expected: str) -> None:
     assert est.stated(frame(row).iloc[0]) == expected
 
 
+def test_attributed_names_claimant_and_month() -> None:
+    row = frame(claim("containers_shipped", "2023-10-13", "White House", 1_000, qualifier="more than")).iloc[0]
+    assert est.attributed(row) == "more than 1,000 containers (White House, October 2023)"
+    assert est.attributed(row, short=True) == "more than 1,000 containers (White House, Oct 2023)"
+
+
+def test_ratio_origin_says_who_when_and_on_what_basis() -> None:
+    row = pd.Series({"claimant": "South Korea MND", "as_of": pd.Timestamp("2024-02-26"), "basis": "if the containers held 122 mm shells"})
+    assert est.ratio_origin(row) == "South Korea MND, February 2024: if the containers held 122 mm shells"
+    assert est.ratio_origin(row.copy().replace({"if the containers held 122 mm shells": pd.NA})) == (
+        "South Korea MND, February 2024: no basis stated"
+    )
+
+
+@pytest.mark.parametrize(("value", "low", "high", "expected"), [
+    (900.0, None, None, "900 km"),
+    (None, 300.0, 500.0, "300–500 km"),
+    (None, None, None, ""),
+    (None, 300.0, None, ""),
+])
+def test_spec_figure(value, low, high, expected: str) -> None:  # noqa: ANN001
+    row = pd.Series({"value": value, "low": low, "high": high, "unit": "km"}, dtype="object")
+    assert est.spec_figure(row) == expected
+
+
 def test_headline_table(mixed: pd.DataFrame) -> None:
     table = est.headline_table(["containers_shipped", "munitions_shipped"], mixed)
     assert list(table.columns) == ["metric", "claims", "highest", "latest", "source_ids"]

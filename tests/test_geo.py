@@ -64,3 +64,11 @@ def test_legs_draw_two_points_per_leg() -> None:
     places = pd.DataFrame({"id": ["p", "q"], "name": ["P", "Q"], "lat": [1.0, 2.0], "lon": [3.0, 4.0]})
     legs = geo.legs(places, [("p", "q", "by sea")])
     assert legs[["order", "lat", "lon"]].values.tolist() == [[0, 1.0, 3.0], [1, 2.0, 4.0]]
+
+
+def test_innermost_range_is_the_shortest_range_that_reaches() -> None:
+    ranges = pd.DataFrame({"range_km": [900.0, 600.0, 420.0], "label": ["900 km (A)", "600 km (B)", "420 km (C)"]})
+    distances = pd.Series([100.0, 420.0, 421.0, 899.0, 900.5])
+    assert geo.innermost_range(distances, ranges).tolist() == [
+        "420 km (C)", "420 km (C)", "600 km (B)", "900 km (A)", "beyond every stated range",
+    ]

@@ -90,6 +90,30 @@ def stated(row: pd.Series) -> str:
     return f"{qualifier}{figure} {row['unit']}"
 
 
+def attributed(row: pd.Series, short: bool = False) -> str:
+    """A claim with who made it and when: ``more than 1,000 containers (White House, October 2023)``.
+
+    ``short`` abbreviates the month, for tables.
+    """
+    month = f"{row['as_of']:%b %Y}" if short else f"{row['as_of']:%B %Y}"
+    return f"{stated(row)} ({row['claimant']}, {month})"
+
+
+def ratio_origin(row: pd.Series) -> str:
+    """Who gave the paired figures behind one implied rounds-per-container ratio, when, and on what basis."""
+    basis = row["basis"] if pd.notna(row["basis"]) else "no basis stated"
+    return f"{row['claimant']}, {row['as_of']:%B %Y}: {basis}"
+
+
+def spec_figure(row: pd.Series) -> str:
+    """A weapon specification as a reader reads it: ``900 km``, ``300–500 kg``, or empty when none is given."""
+    if pd.notna(row["value"]):
+        return f"{row['value']:,.0f} {row['unit']}"
+    if pd.notna(row["low"]) and pd.notna(row["high"]):
+        return f"{row['low']:,.0f}–{row['high']:,.0f} {row['unit']}"
+    return ""
+
+
 def span(metric: str, estimates: pd.DataFrame | None = None) -> pd.DataFrame:
     """The lowest and highest claim of a metric, side by side, to show how far claimants disagree."""
     frame = claims(metric, estimates)
@@ -107,8 +131,8 @@ def headline_table(metrics: list[str], estimates: pd.DataFrame | None = None) ->
         rows.append({
             "metric": METRIC_LABELS[metric],
             "claims": len(frame),
-            "highest": f"{stated(top)} ({top['claimant']}, {top['as_of']:%b %Y})",
-            "latest": f"{stated(last)} ({last['claimant']}, {last['as_of']:%b %Y})",
+            "highest": attributed(top, short=True),
+            "latest": attributed(last, short=True),
             "source_ids": ";".join(sorted(set(top["source_ids"].split(";")) | set(last["source_ids"].split(";")))),
         })
     return pd.DataFrame(rows)

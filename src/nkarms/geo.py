@@ -85,6 +85,16 @@ def stated_ranges(specs: pd.DataFrame, system: str) -> pd.DataFrame:
     return ranges.reset_index(drop=True)
 
 
+def innermost_range(distances_km: pd.Series, ranges: pd.DataFrame) -> pd.Series:
+    """For each distance, the label of the shortest stated range that reaches it ("beyond every stated range" if none)."""
+    shortest_first = ranges.sort_values("range_km")
+
+    def label(distance: float) -> str:
+        reached = shortest_first[shortest_first["range_km"] >= distance]
+        return reached["label"].iloc[0] if len(reached) else "beyond every stated range"
+    return distances_km.map(label)
+
+
 def rings_around(origins: pd.DataFrame, ranges: pd.DataFrame) -> pd.DataFrame:
     """Every range ring around every origin, ready to draw."""
     parts = [
