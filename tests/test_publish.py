@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import altair as alt
 import pandas as pd
+import pytest
 
 from nkarms import publish
 
@@ -28,3 +29,13 @@ def test_a_chart_without_description_gets_the_source_alone() -> None:
 def test_layered_charts_are_described_too() -> None:
     layered = alt.layer(chart(), chart()).properties(description="Layers.")
     assert publish.with_source(layered, "Data: [CNS](https://example.org/c).").to_dict()["description"] == "Layers. Data: CNS."
+
+
+def test_event_month_is_the_month_of_that_events_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    glued = {}
+    monkeypatch.setattr(publish, "glue", lambda name, value, display=True: glued.update({name: value}))
+    events = pd.DataFrame({"id": ["ev-a", "ev-b"], "date": pd.to_datetime(["2023-07-26", "2024-06-19"])})
+    assert publish.event_month("treaty", events, "ev-b") == "June 2024"
+    assert glued == {"treaty": "June 2024"}
+    with pytest.raises(KeyError, match="ev-missing"):
+        publish.event_month("x", events, "ev-missing")

@@ -61,6 +61,19 @@ def date(name: str, value: pd.Timestamp) -> str:
     return text(name, long_day(value))
 
 
+def month(name: str, value: pd.Timestamp) -> str:
+    """Glue a month in the report's format (``July 2023``)."""
+    return text(name, f"{value:%B %Y}")
+
+
+def event_month(name: str, events: pd.DataFrame, event_id: str) -> str:
+    """Glue the month of one timeline event, so that a date in the narrative traces to its row in events.csv."""
+    indexed = events.set_index("id")
+    if event_id not in indexed.index:
+        raise KeyError(f"data/events.csv has no event {event_id!r}")
+    return month(name, indexed.at[event_id, "date"])
+
+
 def markdown(name: str, text: str) -> str:
     """Glue a Markdown passage (a list, a quotation) for ``{glue:md}``."""
     glue(name, Markdown(text), display=False)
