@@ -16,11 +16,12 @@ import json
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import Visit, redirect_target
+from conftest import CHART_TIMEOUT_MS, CSP_LISTENER, Visit, redirect_target
 
 # Pages Sphinx always writes; they may have no content of their own but must load cleanly.
 GENERATED_PAGES = {"genindex.html", "search.html"}
@@ -369,3 +370,28 @@ def test_the_chart_runtime_is_fetched_once_and_then_cached(site, pages, browser)
     assert len(second) == 1 and second[0]["transfer"] < 2_000, (
         f"the second page fetched the runtime again: {second}"
     )
+
+
+def test_the_site_opened_from_the_file_system_draws_its_charts(site, browser):
+    """The README's promise: open _build/html/index.html in Chromium, offline, and the chapter shows its chart.
+
+    file:// pages have no server: the redirect, the runtime and the CSP ('self')
+    must all work from the disk.
+    """
+    context = browser.new_context()
+    context.add_init_script(CSP_LISTENER)
+    problems: list[str] = []
+    try:
+        page = context.new_page()
+        page.on("request", lambda request: problems.append(f"request to {request.url}")
+                if urlsplit(request.url).scheme not in ("file", "data", "blob", "about") else None)
+        page.on("console", lambda message: problems.append(f"console error: {message.text}") if message.type == "error" else None)
+        page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+        page.goto((site.root_dir / "index.html").as_uri())
+        page.wait_for_url("**/chapters/00-key-findings.html")
+        page.wait_for_function("() => document.documentElement.dataset.chartsRendered === 'true'", timeout=CHART_TIMEOUT_MS)
+        assert page.locator("div.nk-chart svg").count() >= 1
+        problems += [f"CSP violation: {text}" for text in page.evaluate("() => window.__nkCspViolations")]
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
