@@ -266,3 +266,13 @@ def test_policy_follows_the_page() -> None:
     changed = PAGE.replace(INLINE, INLINE + " ")
     assert content_security_policy(changed) != content_security_policy(PAGE)
     assert sha(INLINE + " ") in content_security_policy(changed)
+
+
+def test_the_runtime_cache_lies_beside_the_output_never_inside(tmp_path) -> None:  # noqa: ANN001
+    """Inside, Sphinx would warn (html_static_path in outdir) and publish the cache folder."""
+    from nkarms import sphinx_ext
+
+    for outdir in (tmp_path / "_build" / "html", tmp_path / "_build" / "singlehtml"):
+        cache = sphinx_ext.runtime_dir(outdir)
+        assert cache == tmp_path.resolve() / "_build" / "nkarms-static"
+        assert not cache.is_relative_to(outdir.resolve())

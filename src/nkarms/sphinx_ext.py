@@ -69,8 +69,18 @@ def runtime_key() -> str:
     return f"vl-convert-python {metadata.version('vl-convert-python')}; loader {loader}\n"
 
 
+def runtime_dir(outdir: Path) -> Path:
+    """Where the bundled runtime is cached: beside the output folder, never inside it.
+
+    Jupyter Book builds into ``_build/html`` and ``_build/singlehtml``, which share
+    ``_build/nkarms-static``; ``make serve`` (sphinx-autobuild) builds into
+    ``_build/html`` with its doctrees inside it, so the doctree folder is no guide.
+    """
+    return outdir.resolve().parent / "nkarms-static"
+
+
 def _write_runtime(app: Sphinx, config: Any) -> None:
-    static_dir = Path(app.doctreedir).parent / "nkarms-static"
+    static_dir = runtime_dir(Path(app.outdir))
     target, key_file = static_dir / RUNTIME_NAME, static_dir.parent / "nkarms-runtime.key"
     if not target.exists() or not key_file.exists() or key_file.read_text(encoding="utf-8") != runtime_key():
         static_dir.mkdir(parents=True, exist_ok=True)
