@@ -395,3 +395,24 @@ def test_the_site_opened_from_the_file_system_draws_its_charts(site, browser):
     finally:
         context.close()
     assert not problems, "\n".join(problems)
+
+
+def test_a_broken_chart_fails_alone(site, pages, browser):
+    """A chart whose spec is missing shows an error in its box; the page's other charts still draw."""
+    path = next(p for p in pages if (site.root_dir / p).read_text(encoding="utf-8").count('class="nk-chart"') >= 2)
+    html = (site.root_dir / path).read_text(encoding="utf-8")
+    broken = re.sub(r'data-spec="[^"]*"', 'data-spec="no-such-spec"', html, count=1)
+    assert broken != html
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.route(f"{site.base_url}/{path}", lambda route: route.fulfill(
+            status=200, content_type="text/html; charset=utf-8", body=broken))
+        page.goto(f"{site.base_url}/{path}", wait_until="load")
+        page.wait_for_function("() => document.documentElement.dataset.chartsRendered === 'true'", timeout=CHART_TIMEOUT_MS)
+        states = page.locator("div.nk-chart").evaluate_all("(divs) => divs.map((d) => d.dataset.rendered)")
+        first_text = page.locator("div.nk-chart").first.inner_text()
+    finally:
+        context.close()
+    assert states[0] == "error" and "could not be drawn" in first_text
+    assert states[1:] and all(state == "true" for state in states[1:]), states

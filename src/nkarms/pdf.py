@@ -8,7 +8,7 @@ printed as vectors. Steps:
 
 1. Serve ``_build/singlehtml`` on 127.0.0.1 (its ``index.html`` is a redirect;
    the real page is served at the top level, where its relative links point).
-   Any request that leaves the machine is refused and reported.
+   Any request that leaves the machine is refused, and fails the build.
 2. Open it in Chromium (Playwright, Debian's ``/usr/bin/chromium``) with print
    media and a viewport as wide as the site's text column, so every chart is
    laid out as on the site before print.css scales it to the page. Wait until
@@ -506,15 +506,14 @@ def build_pdf(root: Path | None = None, out: Path | None = None) -> Path:
                 raise PdfError(f"the contents' page numbers did not settle after {MAX_PRINTS} prints")
         finally:
             browser.close()
-    draft.replace(out)
-
-    text = " ".join(pdf_text(out).split())
+    if offline_requests:
+        raise PdfError(f"the report page asked other hosts for {sorted(set(offline_requests))}; "
+                       "everything it prints must come from the build")
+    text = " ".join(pdf_text(draft).split())
     leaks = [word for word in FORBIDDEN if word in text]
     if leaks:
-        raise PdfError(f"{out} contains text that must not be printed: {leaks}")
-    if offline_requests:
-        print(f"pdf: refused {len(offline_requests)} request(s) to other hosts: {sorted(set(offline_requests))}",
-              file=sys.stderr)
+        raise PdfError(f"{draft} contains text that must not be printed: {leaks}")
+    draft.replace(out)
     site_copy = root / "_build" / "html"
     if (site_copy / "index.html").exists():
         (site_copy / "_downloads").mkdir(exist_ok=True)

@@ -13,11 +13,14 @@
 function drawCharts() {
   const containers = document.querySelectorAll("div.nk-chart");
   const pending = Array.from(containers).map((div) => {
-    const specNode = document.getElementById(div.dataset.spec);
-    const spec = JSON.parse(specNode.textContent);
     const role = div.getAttribute("role");
     const label = div.getAttribute("aria-label");
-    return vegaEmbed(div, spec, { actions: false, renderer: "svg", mode: "vega", ast: true })
+    // Inside the promise chain, so that a missing or broken spec fails this chart alone.
+    return Promise.resolve()
+      .then(() => {
+        const spec = JSON.parse(document.getElementById(div.dataset.spec).textContent);
+        return vegaEmbed(div, spec, { actions: false, renderer: "svg", mode: "vega", ast: true });
+      })
       .then(() => {
         if (role) div.setAttribute("role", role);
         if (label) div.setAttribute("aria-label", label);
