@@ -21,6 +21,7 @@ from nkarms.pipeline import (
     cns_tests,
     default_raw_dir,
     run_all,
+    write_csv,
     sipri,
     ua_airforce,
 )
@@ -436,6 +437,39 @@ def test_sanity_checks_suppliers_raise_on_empty():
 # --- Package entry points ------------------------------------------------------------
 
 
+def test_empty_selections_are_errors_not_empty_tables():
+    """A renamed label or key upstream would select nothing; every check would pass on an empty frame."""
+    with pytest.raises(ValueError, match="KN-23"):
+        ua_airforce.sanity_checks_attacks(pd.DataFrame(columns=ua_airforce.ATTACK_COLUMNS))
+    with pytest.raises(ValueError, match="Hwasong-11"):
+        cns_tests.sanity_checks_kn23(pd.DataFrame(columns=["date", "facility_lat", "facility_lon", "apogee_km", "distance_km"]))
+    with pytest.raises(ValueError, match="North Korea to Russia"):
+        sipri.sanity_checks_nk_to_russia(pd.DataFrame(columns=["release", "year_of_order", "delivery_years"]))
+
+
+def test_a_failing_step_leaves_the_derived_folder_as_it_was(monkeypatch, tmp_path):
+    out = tmp_path / "derived"
+    out.mkdir()
+    (out / ua_airforce.ATTACKS_FILE).write_text("old\n", encoding="utf-8")
+    for relative in ua_airforce.INPUTS:
+        (tmp_path / "raw" / relative).parent.mkdir(parents=True)
+        (tmp_path / "raw" / relative).write_text("raw\n", encoding="utf-8")
+
+    def first_step(raw_dir: Path, out_dir: Path) -> list[Path]:
+        return [write_csv(pd.DataFrame({"x": [1]}), out_dir / ua_airforce.ATTACKS_FILE)]
+
+    def failing_step(raw_dir: Path, out_dir: Path) -> list[Path]:
+        raise ValueError("broken raw file")
+
+    monkeypatch.setattr(ua_airforce, "run", first_step)
+    monkeypatch.setattr(cns_tests, "run", failing_step)
+    with pytest.raises(ValueError, match="broken raw file"):
+        run_all(tmp_path / "raw", out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["derived", "raw"], "the staging folder was left behind"
+    assert [p.name for p in out.iterdir()] == [ua_airforce.ATTACKS_FILE]
+    assert (out / ua_airforce.ATTACKS_FILE).read_text(encoding="utf-8") == "old\n"
+
+
 def test_raw_dir_env_var_overrides_default(monkeypatch, tmp_path):
     monkeypatch.setenv(RAW_DIR_ENV, str(tmp_path))
     assert default_raw_dir() == tmp_path.resolve()
@@ -448,7 +482,8 @@ def test_raw_dir_env_var_overrides_default(monkeypatch, tmp_path):
 def raw_dir() -> Path:
     path = default_raw_dir()
     if not path.is_dir():
-        pytest.skip(f"raw data folder {path} is absent (set ${RAW_DIR_ENV}); cannot regenerate derived tables")
+        pytest.fail(f"raw data folder {path} is absent: ../shared/data/raw must sit beside the checkout "
+                    f"(or set ${RAW_DIR_ENV}); the derived tables cannot be checked", pytrace=False)
     return path
 
 

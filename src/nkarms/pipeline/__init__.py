@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -44,22 +45,30 @@ def sha256_of(path: Path) -> str:
 
 
 def run_all(raw_dir: Path, out_dir: Path) -> list[Path]:
-    """Run every pipeline step, then write out_dir/raw_checksums.json; return files written."""
+    """Run every pipeline step, then write out_dir/raw_checksums.json; return files written.
+
+    All or nothing: the steps write into a staging folder beside ``out_dir``, and
+    only when every step and its checks have passed does each file replace its
+    old version (one atomic rename per file). A failing step leaves
+    ``out_dir`` exactly as it was.
+    """
     # Imported here because the step modules import the helpers above from this package.
     from nkarms.pipeline import cns_tests, sipri, ua_airforce
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
     checksums: dict[str, dict[str, str]] = {}
-    for step in (ua_airforce, cns_tests, sipri):
-        written += step.run(raw_dir, out_dir)
-        for relative in step.INPUTS:
-            checksums[relative] = {
-                "module": step.__name__,
-                "sha256": sha256_of(raw_dir / relative),
-            }
-    checksums_path = out_dir / CHECKSUMS_FILE
-    checksums_path.write_text(
-        json.dumps(checksums, sort_keys=True, indent=2) + "\n", encoding="utf-8", newline="\n"
-    )
-    return written + [checksums_path]
+    with tempfile.TemporaryDirectory(dir=out_dir.parent, prefix=f".{out_dir.name}-staging-") as staging:
+        staged: list[Path] = []
+        for step in (ua_airforce, cns_tests, sipri):
+            staged += step.run(raw_dir, Path(staging))
+            for relative in step.INPUTS:
+                checksums[relative] = {"module": step.__name__, "sha256": sha256_of(raw_dir / relative)}
+        checksums_path = Path(staging) / CHECKSUMS_FILE
+        checksums_path.write_text(
+            json.dumps(checksums, sort_keys=True, indent=2) + "\n", encoding="utf-8", newline="\n"
+        )
+        written = []
+        for path in [*staged, checksums_path]:
+            os.replace(path, out_dir / path.name)
+            written.append(out_dir / path.name)
+    return written

@@ -130,6 +130,8 @@ def tests_by_year(tests: pd.DataFrame) -> pd.DataFrame:
 
 def sanity_checks_kn23(kn23: pd.DataFrame) -> None:
     """Raise ValueError on dates, places, distances or outcomes a KN-23 test cannot have."""
+    if kn23.empty:
+        raise ValueError("no Hwasong-11 family test found: have the database's missile keys changed?")
     if not kn23["date"].str.fullmatch(r"\d{4}-\d{2}-\d{2}").all():
         raise ValueError("date not in YYYY-MM-DD form")
     if not kn23["date"].between(KN23_FIRST_DATE, LAST_DATE).all():

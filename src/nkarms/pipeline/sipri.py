@@ -173,11 +173,13 @@ def russia_suppliers(register: pd.DataFrame, since: int = SINCE_YEAR) -> pd.Data
 
 def sanity_checks_nk_to_russia(deals: pd.DataFrame) -> None:
     """Raise ValueError on releases, years or quantities no SIPRI deal can have."""
+    if deals.empty:
+        raise ValueError("no North Korea to Russia deal found in any release")
     if not deals["release"].isin(list(REGISTERS)).all():
         raise ValueError("unknown release")
     release_year = deals["release"].str[:4].astype(int)
     if not deals["year_of_order"].between(FIRST_YEAR, release_year).all():
-        raise ValueError("order year outside 1940..release year")
+        raise ValueError(f"order year outside {FIRST_YEAR}..release year")
     for order_year, text, last_year in zip(
         deals["year_of_order"], deals["delivery_years"], release_year
     ):

@@ -122,6 +122,8 @@ def monthly_totals(attacks: pd.DataFrame) -> pd.DataFrame:
 
 def sanity_checks_attacks(attacks: pd.DataFrame) -> None:
     """Raise ValueError on dates, labels or counts outside what a real report can contain."""
+    if attacks.empty:
+        raise ValueError("no report names the KN-23: has the Air Force data changed its labels?")
     for column in ("time_start", "time_end"):
         if not attacks[column].str.fullmatch(TIME_PATTERN).all():
             raise ValueError(f"{column} not in YYYY-MM-DD[ HH:MM] form")
