@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from nkarms.data import load_estimates
+from nkarms.dates import long_month
 
 
 def claims(metric: str, estimates: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -95,14 +96,14 @@ def attributed(row: pd.Series, short: bool = False) -> str:
 
     ``short`` abbreviates the month, for tables.
     """
-    month = f"{row['as_of']:%b %Y}" if short else f"{row['as_of']:%B %Y}"
+    month = f"{row['as_of']:%b %Y}" if short else long_month(row["as_of"])
     return f"{stated(row)} ({row['claimant']}, {month})"
 
 
 def ratio_origin(row: pd.Series) -> str:
     """Who gave the paired figures behind one implied rounds-per-container ratio, when, and on what basis."""
     basis = row["basis"] if pd.notna(row["basis"]) else "no basis stated"
-    return f"{row['claimant']}, {row['as_of']:%B %Y}: {basis}"
+    return f"{row['claimant']}, {long_month(row['as_of'])}: {basis}"
 
 
 def spec_figure(row: pd.Series) -> str:

@@ -13,7 +13,7 @@ import pandas as pd
 from IPython.display import Markdown
 from myst_nb import glue
 
-from nkarms.dates import long_day
+from nkarms.dates import long_day, long_month
 from nkarms.sources import plain_text
 
 
@@ -63,7 +63,7 @@ def date(name: str, value: pd.Timestamp) -> str:
 
 def month(name: str, value: pd.Timestamp) -> str:
     """Glue a month in the report's format (``July 2023``)."""
-    return text(name, f"{value:%B %Y}")
+    return text(name, long_month(value))
 
 
 def event_month(name: str, events: pd.DataFrame, event_id: str) -> str:
