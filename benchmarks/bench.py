@@ -48,8 +48,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import nbformat
-import yaml
 
+from nkarms import toc
 from nkarms.localserver import serve
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -128,14 +128,9 @@ def change_number(root: Path, run: int) -> str:
     return f"{DATA_TABLE} row {row.get('date', '?')}: {DATA_COLUMN} {old} -> {new}"
 
 
-def toc_chapters(root: Path) -> list[Path]:
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    return [root / f"{name}.ipynb" for name in (toc["root"], *(e["file"] for e in toc.get("chapters", [])))]
-
-
 def change_prose(root: Path, chapter: str | None, run: int) -> str:
     """Reword the last sentence of a chapter's last markdown cell (differently every run)."""
-    notebooks = toc_chapters(root)
+    notebooks = toc.notebooks(root)
     notebook = root / chapter if chapter else notebooks[-1]
     nb = nbformat.read(notebook, as_version=4)
     cell = next(cell for cell in reversed(nb.cells) if cell.cell_type == "markdown" and cell.source.strip())

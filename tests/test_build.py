@@ -38,7 +38,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-import yaml
+
+from nkarms import toc
 
 PROJECT = Path(__file__).resolve().parents[1]
 INPUTS = ("_config.yml", "_toc.yml", "chapters", "data", "src")
@@ -79,8 +80,7 @@ class Project:
                     shutil.copy2(PROJECT / name, root / name)
         if (PROJECT / "CITATION.cff").is_file() and not (root / "CITATION.cff").exists():
             shutil.copy2(PROJECT / "CITATION.cff", root / "CITATION.cff")
-        toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-        self.chapters = [f"{toc['root']}.ipynb", *(f"{entry['file']}.ipynb" for entry in toc.get("chapters", []))]
+        self.chapters = [f"{name}.ipynb" for name in toc.documents(root)]
 
     def build(self, target: str) -> Step:
         env = {

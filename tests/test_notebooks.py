@@ -18,22 +18,15 @@ from pathlib import Path
 
 import nbformat
 import pytest
-import yaml
+
+from nkarms import toc
 
 PROJECT = Path(__file__).resolve().parents[1]
 CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
 NUMPY_REPR = re.compile(r"\bnp\.(?:int|float|uint|bool|str)_?\d*\(")
 
 
-def toc_chapters() -> list[str]:
-    toc = yaml.safe_load((PROJECT / "_toc.yml").read_text(encoding="utf-8"))
-    entries = [toc["root"]]
-    for entry in toc.get("chapters", []) + [c for part in toc.get("parts", []) for c in part.get("chapters", [])]:
-        entries.append(entry["file"])
-    return [f"{entry}.ipynb" for entry in entries]
-
-
-CHAPTERS = toc_chapters()
+CHAPTERS = [f"{name}.ipynb" for name in toc.documents(PROJECT)]
 
 
 def read(name: str) -> nbformat.NotebookNode:

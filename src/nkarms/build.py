@@ -25,21 +25,15 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-import yaml
 from nbclient import NotebookClient
 
+from nkarms import toc
+from nkarms.files import write_text_atomic
 from nkarms.paths import PROJECT_ROOT
 
 MANIFEST_NAME = "execution-manifest.json"
 PDF_LINK_ENV = "NKARMS_LINK_PDF"
 PROBE = "import nkarms.deps\nprint(nkarms.deps.report())"
-
-
-def chapters(root: Path = PROJECT_ROOT) -> list[Path]:
-    """The chapter notebooks, in the order of ``_toc.yml``."""
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"], *(entry["file"] for entry in toc.get("chapters", []))]
-    return [root / f"{name}.ipynb" for name in files]
 
 
 def file_hash(path: Path) -> str:
@@ -60,7 +54,7 @@ def load_manifest(root: Path) -> dict[str, Any]:
 
 def save_manifest(root: Path, manifest: dict[str, Any]) -> None:
     path = root / "chapters" / MANIFEST_NAME
-    path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    write_text_atomic(path, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
 
 
 def stale_reason(notebook: Path, root: Path, manifest: dict[str, Any]) -> str | None:
@@ -94,7 +88,7 @@ def execute(notebook: Path, root: Path) -> dict[str, str]:
     client.execute(env={**os.environ, "NKARMS_PROJECT_ROOT": str(root)})
     probe = nb.cells.pop()
     read = json.loads("".join(out.get("text", "") for out in probe.outputs))
-    nbformat.write(nb, notebook)
+    write_text_atomic(notebook, nbformat.writes(nb) + "\n")
     inputs = {}
     for name in read:
         path = Path(name)
@@ -107,7 +101,7 @@ def refresh(root: Path = PROJECT_ROOT, force: bool = False) -> list[str]:
     """Execute the stale chapters (all with ``force``); return the names of those executed."""
     manifest = load_manifest(root)
     executed = []
-    for notebook in chapters(root):
+    for notebook in toc.notebooks(root):
         name = notebook.relative_to(root).as_posix()
         reason = "forced" if force else stale_reason(notebook, root, manifest)
         if reason is None:

@@ -52,6 +52,7 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
+from nkarms import toc
 from nkarms.dates import long_day
 
 CHROMIUM = Path(os.environ.get("NKARMS_CHROMIUM", "/usr/bin/chromium"))
@@ -100,11 +101,8 @@ class Cover:
 
 def toc_chapters(root: Path) -> list[Chapter]:
     """The report's documents in ``_toc.yml`` order; the root page (key findings) is unnumbered."""
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    files = [entry["file"] for entry in toc.get("chapters", [])]
-    for part in toc.get("parts", []):
-        files += [entry["file"] for entry in part.get("chapters", [])]
-    return [Chapter(toc["root"], None), *(Chapter(name, i) for i, name in enumerate(files, start=1))]
+    first, *rest = toc.documents(root)
+    return [Chapter(first, None), *(Chapter(name, i) for i, name in enumerate(rest, start=1))]
 
 
 def newest_data_date(root: Path) -> dt.date:
