@@ -49,7 +49,7 @@ from urllib.parse import urlsplit
 
 import nbformat
 
-from nkarms import toc
+from nkarms import site, toc
 from nkarms.localserver import serve
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -191,10 +191,7 @@ def bench_make_test() -> dict[str, Any]:
 
 
 def site_pages(html_dir: Path) -> list[str]:
-    return [
-        p.relative_to(html_dir).as_posix() for p in sorted(html_dir.rglob("*.html"))
-        if p.relative_to(html_dir).parts[0] not in ("_static", "_sources")
-    ]
+    return [path.relative_to(html_dir).as_posix() for path in site.pages(html_dir)]
 
 
 def site_size(html_dir: Path) -> dict[str, Any]:

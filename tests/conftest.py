@@ -32,6 +32,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from nkarms.localserver import serve
+from nkarms.site import pages as built_pages
 
 PROJECT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -88,18 +89,8 @@ class Site(NamedTuple):
 
 
 def site_pages(html_dir: Path) -> list[str]:
-    """Every HTML page of the build, as URL paths relative to the site root.
-
-    ``_static`` holds the theme's Jinja macro files (``*macros.html``), not pages;
-    ``_sources`` holds the notebooks' sources.
-    """
-    pages = []
-    for path in sorted(html_dir.rglob("*.html")):
-        relative = path.relative_to(html_dir)
-        if relative.parts[0] in ("_static", "_sources"):
-            continue
-        pages.append(relative.as_posix())
-    return pages
+    """Every HTML page of the build, as URL paths relative to the site root (see :func:`nkarms.site.pages`)."""
+    return [path.relative_to(html_dir).as_posix() for path in built_pages(html_dir)]
 
 
 def redirect_target(html_file: Path) -> str | None:

@@ -28,16 +28,12 @@ import nbformat
 from nbclient import NotebookClient
 
 from nkarms import toc
-from nkarms.files import write_text_atomic
+from nkarms.files import sha256, write_text_atomic
 from nkarms.paths import PROJECT_ROOT
+from nkarms.sphinx_data import PDF_LINK_ENV, SITE_URL_ENV
 
 MANIFEST_NAME = "execution-manifest.json"
-PDF_LINK_ENV = "NKARMS_LINK_PDF"
 PROBE = "import nkarms.deps\nprint(nkarms.deps.report())"
-
-
-def file_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def source_hash(notebook: Path) -> str:
@@ -69,7 +65,7 @@ def stale_reason(notebook: Path, root: Path, manifest: dict[str, Any]) -> str | 
         return "it has no stored outputs"
     for name, digest in entry["inputs"].items():
         path = root / name if not Path(name).is_absolute() else Path(name)
-        if not path.exists() or file_hash(path) != digest:
+        if not path.exists() or sha256(path) != digest:
             return f"{name} changed"
     return None
 
@@ -93,7 +89,7 @@ def execute(notebook: Path, root: Path) -> dict[str, str]:
     for name in read:
         path = Path(name)
         key = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-        inputs[key] = file_hash(path)
+        inputs[key] = sha256(path)
     return dict(sorted(inputs.items()))
 
 
@@ -116,7 +112,7 @@ def refresh(root: Path = PROJECT_ROOT, force: bool = False) -> list[str]:
 
 RENDERING = ("sphinx_ext.py", "sphinx_data.py", "sphinx_icons.py", "render.py", "static")
 # Settings that change every page (the PDF link, the site's address in link previews; see nkarms.sphinx_data).
-RENDERING_SETTINGS = (PDF_LINK_ENV, "NKARMS_SITE_URL")
+RENDERING_SETTINGS = (PDF_LINK_ENV, SITE_URL_ENV)
 
 
 def rendering_hash() -> str:
@@ -125,7 +121,7 @@ def rendering_hash() -> str:
     files = sorted(p for name in RENDERING for p in ([package / name] if (package / name).is_file() else (package / name).rglob("*")) if p.is_file())
     digest = hashlib.sha256()
     for path in files:
-        digest.update(path.name.encode() + file_hash(path).encode())
+        digest.update(path.relative_to(package).as_posix().encode() + sha256(path).encode())
     for name in RENDERING_SETTINGS:
         digest.update(f"{name}={os.environ.get(name, '')}".encode())
     return digest.hexdigest()

@@ -7,8 +7,6 @@ frames, never raw rows by the thousand.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import altair as alt
 import pandas as pd
 
@@ -95,13 +93,12 @@ def stacked_bars(frame: pd.DataFrame, x: str, y: str, color: str, title: str, su
 
 
 def bar_list(frame: pd.DataFrame, category: str, value: str, title: str, subtitle: str,
-             value_title: str, description: str, tooltip: Sequence[str] = ()) -> alt.Chart:
+             value_title: str, description: str) -> alt.Chart:
     """Horizontal bars, largest first, for a few named categories."""
     chart = alt.Chart(frame).mark_bar(color=PALETTE[0]).encode(
         y=alt.Y(f"{category}:N", sort="-x", title=None),
         x=alt.X(f"{value}:Q", title=value_title),
-        tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{value}:Q", format=",")]
-        + [alt.Tooltip(f"{name}:N") for name in tooltip],
+        tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{value}:Q", format=",")],
     )
     return finish(chart, title, subtitle, description)
 

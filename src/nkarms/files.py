@@ -1,6 +1,7 @@
-"""Writing project files whole or not at all."""
+"""Project files: written whole or not at all, and fingerprinted."""
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -24,3 +25,8 @@ def write_text_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def sha256(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes: what the build keys chapters on and the pipeline records of raw inputs."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 EARTH_RADIUS_KM = 6371.0088
+RING_POINTS = 72
 
 # How the Ukrainian Air Force names launch areas, and the place (data/places.csv) that stands for each.
 LAUNCH_AREA_PLACES = {
@@ -34,19 +35,19 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
 
 
-def ring(lat: float, lon: float, radius_km: float, points: int = 72) -> pd.DataFrame:
+def ring(lat: float, lon: float, radius_km: float) -> pd.DataFrame:
     """Points of the circle ``radius_km`` around (lat, lon), closed, in drawing order.
 
-    72 points (one per 5 degrees of bearing) and 4 decimals (about 10 m) draw a
-    smooth ring at map scale and keep the page light.
+    RING_POINTS points (one per 5 degrees of bearing) and 4 decimals (about 10 m)
+    draw a smooth ring at map scale and keep the page light.
     """
     if radius_km <= 0:
         raise ValueError("a range ring needs a positive radius")
     phi, lam, delta = math.radians(lat), math.radians(lon), radius_km / EARTH_RADIUS_KM
-    bearings = np.linspace(0, 2 * math.pi, points + 1)
+    bearings = np.linspace(0, 2 * math.pi, RING_POINTS + 1)
     lat2 = np.arcsin(np.sin(phi) * np.cos(delta) + np.cos(phi) * np.sin(delta) * np.cos(bearings))
     lon2 = lam + np.arctan2(np.sin(bearings) * np.sin(delta) * np.cos(phi), np.cos(delta) - np.sin(phi) * np.sin(lat2))
-    return pd.DataFrame({"order": range(points + 1), "lat": np.degrees(lat2).round(4), "lon": np.degrees(lon2).round(4)})
+    return pd.DataFrame({"order": range(RING_POINTS + 1), "lat": np.degrees(lat2).round(4), "lon": np.degrees(lon2).round(4)})
 
 
 def launch_areas(attacks: pd.DataFrame) -> pd.Series:

@@ -7,4 +7,3 @@ from pathlib import Path
 PROJECT_ROOT = Path(os.environ.get("NKARMS_PROJECT_ROOT", Path(__file__).resolve().parents[2]))
 DATA_DIR = PROJECT_ROOT / "data"
 DATAPACKAGE = DATA_DIR / "datapackage.json"
-CHAPTERS_DIR = PROJECT_ROOT / "chapters"

@@ -36,6 +36,8 @@ import vl_convert as vlc
 from docutils import nodes
 from sphinx.application import Sphinx
 
+from nkarms import site
+
 RUNTIME_NAME = "nk-charts.js"
 STATIC = Path(__file__).with_name("static")
 LOADER = STATIC / "chart-loader.js"
@@ -203,9 +205,7 @@ def with_csp(page: str) -> str:
 def _apply_csp(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    for path in Path(app.outdir).rglob("*.html"):
-        if path.relative_to(app.outdir).parts[0] in ("_static", "_sources"):
-            continue  # theme template macros and sources, not pages
+    for path in site.pages(Path(app.outdir)):
         original = path.read_text(encoding="utf-8")
         page = original
         bare = BARE_REDIRECT.fullmatch(page)

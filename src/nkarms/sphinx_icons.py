@@ -28,6 +28,8 @@ import pydata_sphinx_theme
 from fontTools import subset
 from sphinx.application import Sphinx
 
+from nkarms import site
+
 FONT = Path("vendor/fontawesome/webfonts/fa-solid-900.woff2")
 SOURCE_FONT = Path(pydata_sphinx_theme.__file__).parent / "theme/pydata_sphinx_theme/static" / FONT
 # Loaded by no page (nkarms.sphinx_ext drops it), and it names every icon there is.
@@ -88,9 +90,8 @@ def subset_font(source: Path, target: Path, codepoints: set[int]) -> None:
 def site_codepoints(outdir: Path) -> set[int]:
     """The icon characters a built site uses, from its pages, scripts and stylesheets."""
     static = outdir / "_static"
-    pages = (p for p in outdir.rglob("*.html") if p.relative_to(outdir).parts[0] not in ("_static", "_sources"))
     scripts = (p for p in static.rglob("*.js") if p.name not in UNLOADED_SCRIPTS)
-    texts = (p.read_text(encoding="utf-8") for p in [*pages, *scripts])
+    texts = (p.read_text(encoding="utf-8") for p in [*site.pages(outdir), *scripts])
     return used_codepoints(texts, (p.read_text(encoding="utf-8") for p in static.rglob("*.css")))
 
 

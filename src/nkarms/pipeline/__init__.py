@@ -8,7 +8,6 @@ table can always be traced to the exact bytes it came from.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import tempfile
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from nkarms.files import sha256
 from nkarms.paths import DATA_DIR, PROJECT_ROOT
 
 DEFAULT_OUT_DIR = DATA_DIR / "derived"
@@ -39,11 +39,6 @@ def write_csv(df: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-def sha256_of(path: Path) -> str:
-    """Hex sha256 of a file, comparable with the checksums in each PROVENANCE.md."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def run_all(raw_dir: Path, out_dir: Path) -> list[Path]:
     """Run every pipeline step, then write out_dir/raw_checksums.json; return files written.
 
@@ -62,7 +57,7 @@ def run_all(raw_dir: Path, out_dir: Path) -> list[Path]:
         for step in (ua_airforce, cns_tests, sipri):
             staged += step.run(raw_dir, Path(staging))
             for relative in step.INPUTS:
-                checksums[relative] = {"module": step.__name__, "sha256": sha256_of(raw_dir / relative)}
+                checksums[relative] = {"module": step.__name__, "sha256": sha256(raw_dir / relative)}
         checksums_path = Path(staging) / CHECKSUMS_FILE
         checksums_path.write_text(
             json.dumps(checksums, sort_keys=True, indent=2) + "\n", encoding="utf-8", newline="\n"

@@ -150,16 +150,16 @@ def nk_to_russia(register: pd.DataFrame) -> pd.DataFrame:
     return rows.sort_values(order, kind="stable").reset_index(drop=True)[NK_TO_RUSSIA_COLUMNS]
 
 
-def russia_suppliers(register: pd.DataFrame, since: int = SINCE_YEAR) -> pd.DataFrame:
-    """Deals with Russia as recipient and any delivery in `since` or later, by supplier.
+def russia_suppliers(register: pd.DataFrame) -> pd.DataFrame:
+    """Deals with Russia as recipient and any delivery in SINCE_YEAR or later, by supplier.
 
     `tiv_delivered` is SIPRI's TIV of all weapons delivered under the deal, including any
-    delivered before `since`. Sums are rounded to 2 decimals (SIPRI's own precision) to
+    delivered before SINCE_YEAR. Sums are rounded to 2 decimals (SIPRI's own precision) to
     drop float noise such as 30.000000000000004.
     """
     russia = register[register["recipient"] == "Russia"]
     recent = russia["delivery_years"].map(lambda text: max(parse_delivery_years(text), default=0))
-    deals = russia[recent >= since]
+    deals = russia[recent >= SINCE_YEAR]
     suppliers = (
         deals.groupby("supplier")
         .agg(deals=("supplier", "size"), tiv_delivered=("tiv_delivered", "sum"))
