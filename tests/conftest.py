@@ -168,6 +168,14 @@ def pages(site: Site) -> list[str]:
 
 
 @pytest.fixture(scope="session")
+def chart_pages(site: Site, pages: list[str]) -> list[str]:
+    """The pages that hold at least one chart; a test over them must not pass by finding none."""
+    found = [p for p in pages if 'class="nk-chart"' in (site.root_dir / p).read_text(encoding="utf-8")]
+    assert found, "no page of the build holds a chart (div.nk-chart)"
+    return found
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     require_chromium()
     from playwright.sync_api import sync_playwright

@@ -119,8 +119,7 @@ def chart_title(spec: dict) -> str:
     return " ".join(text) if isinstance(text, list) else str(text or "")
 
 
-def test_every_chart_is_a_labelled_image_with_its_title(open_page, pages, site, subtests):
-    chart_pages = [p for p in pages if 'class="nk-chart"' in (site.root_dir / p).read_text(encoding="utf-8")]
+def test_every_chart_is_a_labelled_image_with_its_title(open_page, chart_pages, site, subtests):
     for path in chart_pages:
         with subtests.test(page=path):
             page = open_page(path).page

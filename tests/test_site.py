@@ -114,7 +114,7 @@ def test_every_page_loads_offline_without_errors(open_page, pages, subtests):
                 assert len(text) > 100, f"{path}: the main content is (nearly) empty: {text!r}"
 
 
-def test_every_page_has_a_csp_meta(site, pages, open_page, subtests):
+def test_every_page_has_a_csp_meta(site, pages, chart_pages, open_page, subtests):
     """Each page has one CSP meta in <head>, before anything it governs, allowing only the site itself."""
     for path in pages:
         with subtests.test(page=path):
@@ -134,11 +134,9 @@ def test_every_page_has_a_csp_meta(site, pages, open_page, subtests):
                 hosts = [s for s in sources if is_external(s) or re.match(r"^(https?:|\*)", s)]
                 assert not hosts, f"{path}: {directive} allows other hosts: {hosts}"
     # and the browser applies it: a page with charts reports the policy from the DOM
-    chart_pages = [p for p in pages if 'class="nk-chart"' in (site.root_dir / p).read_text(encoding="utf-8")]
-    if chart_pages:
-        visit = open_page(chart_pages[0])
-        assert visit.page.locator('head > meta[http-equiv="Content-Security-Policy"]').count() == 1
-        assert not [p for p in visit.load_problems if p.startswith("CSP violation")]
+    visit = open_page(chart_pages[0])
+    assert visit.page.locator('head > meta[http-equiv="Content-Security-Policy"]').count() == 1
+    assert not [p for p in visit.load_problems if p.startswith("CSP violation")]
 
 
 def hover_shows_tooltip(visit: Visit, chart) -> tuple[bool, str]:  # noqa: ANN001
@@ -171,9 +169,8 @@ def hover_shows_tooltip(visit: Visit, chart) -> tuple[bool, str]:  # noqa: ANN00
     return False, ", ".join(tried) or "no hoverable mark"
 
 
-def test_every_chart_draws_and_shows_tooltips(open_page, pages, site, subtests):
+def test_every_chart_draws_and_shows_tooltips(open_page, chart_pages, site, subtests):
     """Each div.nk-chart is drawn as SVG (data-rendered="true") and hovering a mark shows its tooltip."""
-    chart_pages = [p for p in pages if 'class="nk-chart"' in (site.root_dir / p).read_text(encoding="utf-8")]
     for path in chart_pages:
         with subtests.test(page=path):
             visit = open_page(path)
@@ -341,13 +338,12 @@ def test_the_icon_font_has_every_icon_the_site_shows(site):
     assert served.stat().st_size < sphinx_icons.SOURCE_FONT.stat().st_size / 10
 
 
-def test_the_chart_runtime_is_fetched_once_and_then_cached(site, pages, browser):
+def test_the_chart_runtime_is_fetched_once_and_then_cached(site, chart_pages, browser):
     """Each chart page asks for the runtime once; the next page takes it from the browser cache.
 
     A context of its own: Playwright's request routing, which the other browser
     tests use to block other hosts, switches the HTTP cache off.
     """
-    chart_pages = [p for p in pages if 'class="nk-chart"' in (site.root_dir / p).read_text(encoding="utf-8")]
     assert len(chart_pages) >= 2
     for path in chart_pages:
         assert (site.root_dir / path).read_text(encoding="utf-8").count("_static/nk-charts.js?") == 1, path
