@@ -18,6 +18,7 @@ import pytest
 from nkarms.pipeline import (
     CHECKSUMS_FILE,
     RAW_DIR_ENV,
+    RawDataError,
     cns_tests,
     default_raw_dir,
     run_all,
@@ -150,6 +151,17 @@ def test_sanity_checks_attacks_raise(time_start, launched, destroyed, message):
     attacks = ua_airforce.tidy_attacks(daily(ua_row(time_start, "KN-23", launched, destroyed)))
     with pytest.raises(ValueError, match=message):
         ua_airforce.sanity_checks_attacks(attacks)
+
+
+def test_a_failed_check_names_the_raw_row_column_and_value():
+    rows = daily(
+        ua_row("2024-08-11", "KN-23", "2.0", "0.0"),
+        ua_row("2024-08-12", "KN-23", "500.0", "0.0"),
+    )
+    with pytest.raises(ValueError, match=r"launched outside 0\.\.100 at data row 2, column 'launched': 500"):
+        ua_airforce.sanity_checks_attacks(ua_airforce.tidy_attacks(rows))
+    with pytest.raises(ValueError, match=r"non-integer count at data row 1, column 'launched': '2\.5'"):
+        ua_airforce.to_count(pd.Series(["2.5"], name="launched"))
 
 
 def test_sanity_checks_attacks_raise_when_end_precedes_start():
@@ -302,8 +314,9 @@ def test_tests_by_year_fills_years_without_tests():
 def test_sanity_checks_kn23_raise(column, value, message):
     kn23 = cns_tests.kn23_family_tests(joined_cns())
     kn23.loc[0, column] = value
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ValueError, match=message) as raised:
         cns_tests.sanity_checks_kn23(kn23)
+    assert f"date {kn23.at[0, 'date']!r}, missile {kn23.at[0, 'missile']!r}, column {column!r}: {value!r}" in str(raised.value)
 
 
 def test_sanity_checks_by_year_raise_when_counts_do_not_nest():
@@ -425,8 +438,9 @@ def test_sanity_checks_nk_to_russia_raise():
         sipri.sanity_checks_nk_to_russia(deals)
     deals = sipri.nk_to_russia(sipri.register_frame(register_lines(RU_NK_GUNS), "2025-03-13"))
     deals.loc[0, "tiv_delivered"] = -5.0
-    with pytest.raises(ValueError, match="negative tiv_delivered"):
+    with pytest.raises(ValueError, match="negative tiv_delivered") as raised:
         sipri.sanity_checks_nk_to_russia(deals)
+    assert f"release '2025-03-13', weapon_designation {deals.at[0, 'weapon_designation']!r}, column 'tiv_delivered': -5.0" in str(raised.value)
 
 
 def test_sanity_checks_suppliers_raise_on_empty():
@@ -463,8 +477,9 @@ def test_a_failing_step_leaves_the_derived_folder_as_it_was(monkeypatch, tmp_pat
 
     monkeypatch.setattr(ua_airforce, "run", first_step)
     monkeypatch.setattr(cns_tests, "run", failing_step)
-    with pytest.raises(ValueError, match="broken raw file"):
+    with pytest.raises(RawDataError, match="broken raw file") as raised:
         run_all(tmp_path / "raw", out)
+    assert str(raised.value).startswith(str(tmp_path / "raw" / cns_tests.INPUTS[0]))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["derived", "raw"], "the staging folder was left behind"
     assert [p.name for p in out.iterdir()] == [ua_airforce.ATTACKS_FILE]
     assert (out / ua_airforce.ATTACKS_FILE).read_text(encoding="utf-8") == "old\n"

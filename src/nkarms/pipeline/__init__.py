@@ -39,6 +39,26 @@ def write_csv(df: pd.DataFrame, path: Path) -> Path:
     return path
 
 
+class RawDataError(ValueError):
+    """A raw file holds what the pipeline cannot take: the message names the file, where, and what."""
+
+
+def first_flagged(frame: pd.DataFrame, bad: pd.Series, column: str, keys: tuple[str, ...] = ()) -> str:
+    """Where the first row flagged in ``bad`` is, and what its ``column`` holds, for an error message.
+
+    The row is named by its ``keys`` (a date, a designation), or else by its
+    position in the raw file: ``frame`` must then still carry the raw file's index.
+    """
+    index = bad[bad.fillna(False).astype(bool)].index[0]
+
+    def shown(name: str) -> str:
+        value = frame.at[index, name]
+        return repr(value.item() if hasattr(value, "item") else value)  # 500, not np.int64(500)
+
+    where = ", ".join(f"{key} {shown(key)}" for key in keys) or f"data row {index + 1}"
+    return f"{where}, column {column!r}: {shown(column)}"
+
+
 def run_all(raw_dir: Path, out_dir: Path) -> list[Path]:
     """Run every pipeline step, then write out_dir/raw_checksums.json; return files written.
 
@@ -55,7 +75,11 @@ def run_all(raw_dir: Path, out_dir: Path) -> list[Path]:
     with tempfile.TemporaryDirectory(dir=out_dir.parent, prefix=f".{out_dir.name}-staging-") as staging:
         staged: list[Path] = []
         for step in (ua_airforce, cns_tests, sipri):
-            staged += step.run(raw_dir, Path(staging))
+            try:
+                staged += step.run(raw_dir, Path(staging))
+            except (ValueError, KeyError) as error:
+                inputs = ", ".join(str(raw_dir / relative) for relative in step.INPUTS)
+                raise RawDataError(f"{inputs}: {error}") from error
             for relative in step.INPUTS:
                 checksums[relative] = {"module": step.__name__, "sha256": sha256(raw_dir / relative)}
         checksums_path = Path(staging) / CHECKSUMS_FILE

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from nkarms.pipeline import write_csv
+from nkarms.pipeline import first_flagged, write_csv
 
 TESTS_JSON = "nk-missile-tests-cns/test.en.json"
 MISSILES_JSON = "nk-missile-tests-cns/missile.en.json"
@@ -132,20 +132,19 @@ def sanity_checks_kn23(kn23: pd.DataFrame) -> None:
     """Raise ValueError on dates, places, distances or outcomes a KN-23 test cannot have."""
     if kn23.empty:
         raise ValueError("no Hwasong-11 family test found: have the database's missile keys changed?")
-    if not kn23["date"].str.fullmatch(r"\d{4}-\d{2}-\d{2}").all():
-        raise ValueError("date not in YYYY-MM-DD form")
-    if not kn23["date"].between(KN23_FIRST_DATE, LAST_DATE).all():
-        raise ValueError(f"KN-23 family test outside {KN23_FIRST_DATE}..{LAST_DATE}")
-    if not kn23["facility_lat"].between(*LAT_RANGE).all():
-        raise ValueError(f"launch site latitude outside {LAT_RANGE}")
-    if not kn23["facility_lon"].between(*LON_RANGE).all():
-        raise ValueError(f"launch site longitude outside {LON_RANGE}")
-    if not kn23["apogee_km"].dropna().between(0, MAX_APOGEE_KM, inclusive="right").all():
-        raise ValueError(f"apogee outside 0..{MAX_APOGEE_KM} km")
-    if not kn23["distance_km"].dropna().between(0, MAX_DISTANCE_KM, inclusive="right").all():
-        raise ValueError(f"distance outside 0..{MAX_DISTANCE_KM} km")
-    if not kn23["outcome"].isin(OUTCOMES).all():
-        raise ValueError("unknown outcome")
+
+    def check(bad: pd.Series, column: str, problem: str) -> None:
+        if bad.fillna(False).any():
+            raise ValueError(f"{problem} in the record of {first_flagged(kn23, bad, column, keys=('date', 'missile'))}")
+
+    check(~kn23["date"].str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False), "date", "date not in YYYY-MM-DD form")
+    check(~kn23["date"].between(KN23_FIRST_DATE, LAST_DATE), "date", f"KN-23 family test outside {KN23_FIRST_DATE}..{LAST_DATE}")
+    check(~kn23["facility_lat"].between(*LAT_RANGE), "facility_lat", f"launch site latitude outside {LAT_RANGE}")
+    check(~kn23["facility_lon"].between(*LON_RANGE), "facility_lon", f"launch site longitude outside {LON_RANGE}")
+    for column, limit in (("apogee_km", MAX_APOGEE_KM), ("distance_km", MAX_DISTANCE_KM)):
+        outside = ~kn23[column].between(0, limit, inclusive="right") & kn23[column].notna()
+        check(outside, column, f"{column.removesuffix('_km')} outside 0..{limit} km")
+    check(~kn23["outcome"].isin(OUTCOMES), "outcome", "unknown outcome")
 
 
 def sanity_checks_by_year(by_year: pd.DataFrame) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from nkarms.pipeline import write_csv
+from nkarms.pipeline import first_flagged, write_csv
 
 # Release = SIPRI's "Data generated" date of each export.
 REGISTERS = {
@@ -175,19 +175,22 @@ def sanity_checks_nk_to_russia(deals: pd.DataFrame) -> None:
     """Raise ValueError on releases, years or quantities no SIPRI deal can have."""
     if deals.empty:
         raise ValueError("no North Korea to Russia deal found in any release")
-    if not deals["release"].isin(list(REGISTERS)).all():
-        raise ValueError("unknown release")
+    def check(bad: pd.Series, column: str, problem: str) -> None:
+        if bad.fillna(False).any():
+            where = first_flagged(deals, bad, column, keys=("release", "weapon_designation"))
+            raise ValueError(f"{problem} in the deal of {where}")
+
+    check(~deals["release"].isin(list(REGISTERS)), "release", "unknown release")
     release_year = deals["release"].str[:4].astype(int)
-    if not deals["year_of_order"].between(FIRST_YEAR, release_year).all():
-        raise ValueError(f"order year outside {FIRST_YEAR}..release year")
-    for order_year, text, last_year in zip(
-        deals["year_of_order"], deals["delivery_years"], release_year
-    ):
-        if not all(order_year <= year <= last_year for year in parse_delivery_years(text)):
-            raise ValueError(f"delivery year outside {order_year}..{last_year}: {text!r}")
+    check(~deals["year_of_order"].between(FIRST_YEAR, release_year), "year_of_order",
+          f"order year outside {FIRST_YEAR}..release year")
+    delivered_outside = pd.Series([
+        not all(order_year <= year <= last_year for year in parse_delivery_years(text))
+        for order_year, text, last_year in zip(deals["year_of_order"], deals["delivery_years"], release_year)
+    ], index=deals.index)
+    check(delivered_outside, "delivery_years", "delivery year outside order year..release year")
     for column in ("number_ordered", "number_delivered", "tiv_per_unit", "tiv_delivered"):
-        if (deals[column].dropna() < 0).any():
-            raise ValueError(f"negative {column}")
+        check(deals[column] < 0, column, f"negative {column}")
 
 
 def sanity_checks_suppliers(suppliers: pd.DataFrame) -> None:

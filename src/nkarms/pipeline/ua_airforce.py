@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from nkarms.pipeline import write_csv
+from nkarms.pipeline import first_flagged, write_csv
 
 INPUTS = ("ua-airforce-missile-attacks/missile_attacks_daily.csv",)
 ATTACKS_FILE = "ua_kn23_attacks.csv"
@@ -71,9 +71,10 @@ def label_kind(model: str) -> str:
 
 def to_count(values: pd.Series) -> pd.Series:
     """Counts are stored as floats ("6.0") with blanks for unknown: make them nullable ints."""
-    numbers = pd.to_numeric(values.mask(values.str.strip() == ""), errors="raise")
-    if (numbers.dropna() % 1 != 0).any():
-        raise ValueError(f"non-integer count in {values.name!r}")
+    numbers = pd.to_numeric(values.mask(values.str.strip() == ""), errors="coerce")
+    bad = (numbers.isna() & (values.str.strip() != "")) | (numbers.notna() & (numbers % 1 != 0))
+    if bad.any():
+        raise ValueError(f"non-integer count at {first_flagged(values.to_frame(), bad, str(values.name))}")
     return numbers.astype("Int64")
 
 
@@ -98,8 +99,9 @@ def tidy_attacks(rows: pd.DataFrame) -> pd.DataFrame:
         }
     )
     # These five columns identify every KN-23 row (two reports share time, model and source).
+    # The raw file's row index is kept, so that a failed check can say which row; run() drops it.
     order = ["time_start", "time_end", "model", "launch_place", "source"]
-    return attacks.sort_values(order, kind="stable").reset_index(drop=True)[ATTACK_COLUMNS]
+    return attacks.sort_values(order, kind="stable")[ATTACK_COLUMNS]
 
 
 def monthly_totals(attacks: pd.DataFrame) -> pd.DataFrame:
@@ -124,23 +126,21 @@ def sanity_checks_attacks(attacks: pd.DataFrame) -> None:
     """Raise ValueError on dates, labels or counts outside what a real report can contain."""
     if attacks.empty:
         raise ValueError("no report names the KN-23: has the Air Force data changed its labels?")
+
+    def check(bad: pd.Series, column: str, problem: str) -> None:
+        if bad.fillna(False).any():
+            raise ValueError(f"{problem} at {first_flagged(attacks, bad, column)}")
+
     for column in ("time_start", "time_end"):
-        if not attacks[column].str.fullmatch(TIME_PATTERN).all():
-            raise ValueError(f"{column} not in YYYY-MM-DD[ HH:MM] form")
-    if not attacks["date"].between(FIRST_DATE, LAST_DATE).all():
-        raise ValueError(f"report date outside {FIRST_DATE}..{LAST_DATE}")
+        check(~attacks[column].str.fullmatch(TIME_PATTERN).fillna(False), column, f"{column} not in YYYY-MM-DD[ HH:MM] form")
+    check(~attacks["date"].between(FIRST_DATE, LAST_DATE), "date", f"report date outside {FIRST_DATE}..{LAST_DATE}")
     starts = pd.to_datetime(attacks["time_start"], format="ISO8601")
     ends = pd.to_datetime(attacks["time_end"], format="ISO8601")
-    if (ends < starts).any():
-        raise ValueError("time_end before time_start")
-    if not attacks["label_kind"].isin(LABEL_KINDS).all():
-        raise ValueError("unknown label_kind")
+    check(ends < starts, "time_end", "time_end before time_start")
+    check(~attacks["label_kind"].isin(LABEL_KINDS), "label_kind", "unknown label_kind")
     for column in ("launched", "destroyed"):
-        counts = attacks[column].dropna()
-        if not counts.between(0, MAX_PER_ROW).all():
-            raise ValueError(f"{column} outside 0..{MAX_PER_ROW}")
-    if (attacks["destroyed"] > attacks["launched"]).fillna(False).any():
-        raise ValueError("more destroyed than launched")
+        check(~attacks[column].between(0, MAX_PER_ROW) & attacks[column].notna(), column, f"{column} outside 0..{MAX_PER_ROW}")
+    check(attacks["destroyed"] > attacks["launched"], "destroyed", "more destroyed than launched")
 
 
 def sanity_checks_monthly(monthly: pd.DataFrame) -> None:
@@ -164,6 +164,7 @@ def run(raw_dir: Path, out_dir: Path) -> list[Path]:
     """Write ua_kn23_attacks.csv and ua_kn23_monthly.csv; return their paths."""
     attacks = tidy_attacks(select_kn23(load_daily(raw_dir)))
     sanity_checks_attacks(attacks)
+    attacks = attacks.reset_index(drop=True)
     monthly = monthly_totals(attacks)
     sanity_checks_monthly(monthly)
     return [
