@@ -39,3 +39,14 @@ def test_event_month_is_the_month_of_that_events_row(monkeypatch: pytest.MonkeyP
     assert glued == {"treaty": "June 2024"}
     with pytest.raises(KeyError, match="ev-missing"):
         publish.event_month("x", events, "ev-missing")
+
+
+def test_claim_glues_figure_claimant_and_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    glued = {}
+    monkeypatch.setattr(publish, "glue", lambda name, value, display=True: glued.update({name: value}))
+    row = pd.Series({"value": 1000.0, "low": None, "high": None, "qualifier": "more than", "unit": "containers",
+                     "claimant": "White House", "as_of": pd.Timestamp("2023-10-13")})
+    assert publish.claim("first", row) == "more than 1,000 containers"
+    assert glued == {"first": "more than 1,000 containers", "first-claimant": "White House", "first-date": "October 2023"}
+    publish.claim("day", row, day=True)
+    assert glued["day-date"] == "13 October 2023"

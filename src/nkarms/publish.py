@@ -14,6 +14,7 @@ from IPython.display import Markdown
 from myst_nb import glue
 
 from nkarms.dates import long_day, long_month
+from nkarms.estimates import stated
 from nkarms.sources import plain_text
 
 
@@ -59,6 +60,16 @@ def text(name: str, value: str) -> str:
 def date(name: str, value: pd.Timestamp) -> str:
     """Glue a date in the report's format (``5 May 2025``)."""
     return text(name, long_day(value))
+
+
+def claim(prefix: str, row: pd.Series, day: bool = False) -> str:
+    """Glue one claim for the prose: ``prefix`` (the figure as stated), ``prefix-claimant`` and ``prefix-date``.
+
+    The date is the claim's month, or its day with ``day``. Returns the figure as stated.
+    """
+    text(f"{prefix}-claimant", row["claimant"])
+    (date if day else month)(f"{prefix}-date", row["as_of"])
+    return text(prefix, stated(row))
 
 
 def month(name: str, value: pd.Timestamp) -> str:
