@@ -72,3 +72,16 @@ def test_innermost_range_is_the_shortest_range_that_reaches() -> None:
     assert geo.innermost_range(distances, ranges).tolist() == [
         "420 km (C)", "420 km (C)", "600 km (B)", "900 km (A)", "beyond every stated range",
     ]
+
+
+def test_ranges_stated_as_spans_are_listed_not_drawn() -> None:
+    specs = pd.DataFrame({
+        "system": ["KN-23", "KN-23", "KN-23", "Iskander-M"],
+        "attribute": ["max_range_km"] * 4,
+        "value": [900.0, None, 600.0, None],
+        "low": [None, 450.0, None, 400.0],
+        "high": [None, 690.0, None, 500.0],
+        "claimant": ["A", "B", "C", "D"],
+    })
+    assert geo.range_spans(specs, "KN-23") == ["450–690 km (B)"]
+    assert geo.stated_ranges(specs, "KN-23")["range_km"].tolist() == [900.0, 600.0]

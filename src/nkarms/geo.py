@@ -86,6 +86,12 @@ def stated_ranges(specs: pd.DataFrame, system: str) -> pd.DataFrame:
     return ranges.reset_index(drop=True)
 
 
+def range_spans(specs: pd.DataFrame, system: str) -> list[str]:
+    """The maximum ranges stated for ``system`` only as a span (``450–690 km (claimant)``), which no ring draws."""
+    rows = specs[(specs["system"] == system) & (specs["attribute"] == "max_range_km") & specs["value"].isna()]
+    return [f"{row['low']:,.0f}–{row['high']:,.0f} km ({row['claimant']})" for _, row in rows.iterrows()]
+
+
 def innermost_range(distances_km: pd.Series, ranges: pd.DataFrame) -> pd.Series:
     """For each distance, the label of the shortest stated range that reaches it ("beyond every stated range" if none)."""
     shortest_first = ranges.sort_values("range_km")
