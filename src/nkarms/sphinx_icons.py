@@ -1,7 +1,7 @@
 """Sphinx extension: cut the theme's icon font down to the icons the site shows.
 
 The theme draws its header buttons with Font Awesome's solid web font, all
-1,400 glyphs of it (156 kB, the largest file every page loads after the
+1,393 glyphs of it (156 kB, the largest file every page loads after the
 theme's stylesheet). The site uses a few dozen. After an HTML build this keeps
 only the glyphs that something on the site can ask for:
 
