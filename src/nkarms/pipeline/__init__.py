@@ -59,6 +59,13 @@ def first_flagged(frame: pd.DataFrame, bad: pd.Series, column: str, keys: tuple[
     return f"{where}, column {column!r}: {shown(column)}"
 
 
+def refuse_flagged(frame: pd.DataFrame, bad: pd.Series, column: str, problem: str,
+                   keys: tuple[str, ...] = (), of: str = "at") -> None:
+    """Raise ValueError naming ``problem`` and the first row flagged in ``bad``, if any row is."""
+    if bad.fillna(False).any():
+        raise ValueError(f"{problem} {of} {first_flagged(frame, bad, column, keys)}")
+
+
 def run_all(raw_dir: Path, out_dir: Path) -> list[Path]:
     """Run every pipeline step, then write out_dir/raw_checksums.json; return files written.
 

@@ -7,12 +7,13 @@ snapshot's `tests_flat.csv`, which was made for the snapshot and is not an upstr
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
 import pandas as pd
 
-from nkarms.pipeline import first_flagged, write_csv
+from nkarms.pipeline import refuse_flagged, write_csv
 
 TESTS_JSON = "nk-missile-tests-cns/test.en.json"
 MISSILES_JSON = "nk-missile-tests-cns/missile.en.json"
@@ -133,9 +134,7 @@ def sanity_checks_kn23(kn23: pd.DataFrame) -> None:
     if kn23.empty:
         raise ValueError("no Hwasong-11 family test found: have the database's missile keys changed?")
 
-    def check(bad: pd.Series, column: str, problem: str) -> None:
-        if bad.fillna(False).any():
-            raise ValueError(f"{problem} in the record of {first_flagged(kn23, bad, column, keys=('date', 'missile'))}")
+    check = functools.partial(refuse_flagged, kn23, keys=("date", "missile"), of="in the record of")
 
     check(~kn23["date"].str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False), "date", "date not in YYYY-MM-DD form")
     check(~kn23["date"].between(KN23_FIRST_DATE, LAST_DATE), "date", f"KN-23 family test outside {KN23_FIRST_DATE}..{LAST_DATE}")

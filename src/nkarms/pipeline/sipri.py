@@ -7,12 +7,13 @@ artillery ammunition is excluded, so North Korean shell deliveries are absent he
 
 from __future__ import annotations
 
+import functools
 import csv
 from pathlib import Path
 
 import pandas as pd
 
-from nkarms.pipeline import first_flagged, write_csv
+from nkarms.pipeline import refuse_flagged, write_csv
 
 # Release = SIPRI's "Data generated" date of each export.
 REGISTERS = {
@@ -175,10 +176,7 @@ def sanity_checks_nk_to_russia(deals: pd.DataFrame) -> None:
     """Raise ValueError on releases, years or quantities no SIPRI deal can have."""
     if deals.empty:
         raise ValueError("no North Korea to Russia deal found in any release")
-    def check(bad: pd.Series, column: str, problem: str) -> None:
-        if bad.fillna(False).any():
-            where = first_flagged(deals, bad, column, keys=("release", "weapon_designation"))
-            raise ValueError(f"{problem} in the deal of {where}")
+    check = functools.partial(refuse_flagged, deals, keys=("release", "weapon_designation"), of="in the deal of")
 
     check(~deals["release"].isin(list(REGISTERS)), "release", "unknown release")
     release_year = deals["release"].str[:4].astype(int)

@@ -8,11 +8,12 @@ North Korean missiles, so every row keeps its label and a `label_kind`.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pandas as pd
 
-from nkarms.pipeline import first_flagged, write_csv
+from nkarms.pipeline import refuse_flagged, write_csv
 
 INPUTS = ("ua-airforce-missile-attacks/missile_attacks_daily.csv",)
 ATTACKS_FILE = "ua_kn23_attacks.csv"
@@ -73,8 +74,7 @@ def to_count(values: pd.Series) -> pd.Series:
     """Counts are stored as floats ("6.0") with blanks for unknown: make them nullable ints."""
     numbers = pd.to_numeric(values.mask(values.str.strip() == ""), errors="coerce")
     bad = (numbers.isna() & (values.str.strip() != "")) | (numbers.notna() & (numbers % 1 != 0))
-    if bad.any():
-        raise ValueError(f"non-integer count at {first_flagged(values.to_frame(), bad, str(values.name))}")
+    refuse_flagged(values.to_frame(), bad, str(values.name), "non-integer count")
     return numbers.astype("Int64")
 
 
@@ -127,9 +127,7 @@ def sanity_checks_attacks(attacks: pd.DataFrame) -> None:
     if attacks.empty:
         raise ValueError("no report names the KN-23: has the Air Force data changed its labels?")
 
-    def check(bad: pd.Series, column: str, problem: str) -> None:
-        if bad.fillna(False).any():
-            raise ValueError(f"{problem} at {first_flagged(attacks, bad, column)}")
+    check = functools.partial(refuse_flagged, attacks)
 
     for column in ("time_start", "time_end"):
         check(~attacks[column].str.fullmatch(TIME_PATTERN).fillna(False), column, f"{column} not in YYYY-MM-DD[ HH:MM] form")
