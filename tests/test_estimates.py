@@ -155,6 +155,16 @@ def test_rounds_range_spans_the_lowest_to_the_highest_ratio(mixed: pd.DataFrame)
     assert est.rounds_range(0, ratios) == (0.0, 0.0)
 
 
+def test_capacity_ranges_every_container_claim(mixed: pd.DataFrame) -> None:
+    ratios = est.implied_rounds_per_container(mixed)
+    containers = est.claims("containers_shipped", mixed)
+    shown = est.capacity(containers, ratios)
+    for (_, row), (low, high) in zip(shown.iterrows(), (est.rounds_range(v, ratios) for v in containers["value"])):
+        assert (row["rounds_low"], row["rounds_high"]) == (low, high)
+        assert row["label"] == est.attributed(row, short=True)
+    assert len(shown) == len(containers)
+
+
 def test_rounds_range_rejects_a_negative_count(mixed: pd.DataFrame) -> None:
     with pytest.raises(ValueError, match="a container count cannot be negative"):
         est.rounds_range(-1, est.implied_rounds_per_container(mixed))

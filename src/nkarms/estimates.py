@@ -65,6 +65,16 @@ def rounds_range(containers: float, ratios: pd.DataFrame) -> tuple[float, float]
     return containers * ratios["per_container_low"].min(), containers * ratios["per_container_high"].max()
 
 
+def capacity(containers: pd.DataFrame, ratios: pd.DataFrame) -> pd.DataFrame:
+    """Each container claim with what it could hold (``rounds_low``, ``rounds_high``) and a short label."""
+    ranges = [rounds_range(value, ratios) for value in containers["value"]]
+    return containers.assign(
+        label=[attributed(row, short=True) for _, row in containers.iterrows()],
+        rounds_low=[low for low, _ in ranges],
+        rounds_high=[high for _, high in ranges],
+    )
+
+
 METRIC_LABELS = {
     "containers_shipped": "Containers shipped to Russia",
     "munitions_shipped": "Artillery and rocket rounds shipped",
