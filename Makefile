@@ -30,8 +30,8 @@ serve: $(STAMP)  ## live preview on http://127.0.0.1:8000: rebuilds and reloads 
 	  --ignore "*/_build/*" --ignore "*/.venv/*" --ignore "*/execution-manifest.json" --ignore "*.ipynb_checkpoints*"
 
 data: $(STAMP)  ## regenerate data/derived from ../shared/data/raw, then validate every table
-	$(PY) -m nkarms.pipeline
-	$(PY) -m nkarms.validate
+	$(PY) -m nkarms.data.pipeline
+	$(PY) -m nkarms.data.validate
 
 lab: $(STAMP)  ## explore the chapters in JupyterLab
 	$(VENV)/bin/jupyter lab chapters/

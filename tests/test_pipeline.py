@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from nkarms.pipeline import (
+from nkarms.data.pipeline import (
     CHECKSUMS_FILE,
     RAW_DIR_ENV,
     RawDataError,
@@ -26,7 +26,7 @@ from nkarms.pipeline import (
     sipri,
     ua_airforce,
 )
-from nkarms.pipeline.__main__ import main
+from nkarms.data.pipeline.__main__ import main
 
 COMMITTED_DIR = Path(__file__).resolve().parents[1] / "data" / "derived"
 
@@ -584,14 +584,14 @@ def test_real_raw_checksums_match_provenance(generated):
     }
     for relative, sha256 in provenance.items():
         assert checksums[relative]["sha256"] == sha256
-    assert checksums["nk-missile-tests-cns/test.en.json"]["module"] == "nkarms.pipeline.cns_tests"
+    assert checksums["nk-missile-tests-cns/test.en.json"]["module"] == "nkarms.data.pipeline.cns_tests"
 
 
 def test_committed_derived_files_are_regenerated_byte_for_byte(generated):
     committed = {path.name for path in COMMITTED_DIR.iterdir()}
     assert committed == set(generated), "data/derived/ and the pipeline's outputs differ in files"
     for name, path in generated.items():
-        stale = f"{name} differs: rerun python -m nkarms.pipeline"
+        stale = f"{name} differs: rerun python -m nkarms.data.pipeline"
         assert path.read_bytes() == (COMMITTED_DIR / name).read_bytes(), stale
 
 

@@ -4,7 +4,7 @@ Jupyter Book's own cache keys a notebook by its code only, so a change to
 ``data/`` or to this package would leave old numbers on the site. Here each
 chapter is keyed on its cells' sources and on the hash of every file it read
 when it last ran (data tables and ``nkarms`` modules, reported by
-:mod:`nkarms.deps`). The keys live in ``chapters/execution-manifest.json``,
+:mod:`nkarms.data.reads`). The keys live in ``chapters/execution-manifest.json``,
 committed beside the notebooks whose stored outputs they vouch for.
 
     python -m nkarms.build site      # the published site: html, then the PDF it links to
@@ -33,7 +33,7 @@ from nkarms.paths import PROJECT_ROOT
 from nkarms.sphinx_data import PDF_LINK_ENV, SITE_URL_ENV
 
 MANIFEST_NAME = "execution-manifest.json"
-PROBE = "import nkarms.deps\nprint(nkarms.deps.report())"
+PROBE = "import nkarms.data.reads\nprint(nkarms.data.reads.report())"
 
 
 def source_hash(notebook: Path) -> str:

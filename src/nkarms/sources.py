@@ -9,7 +9,7 @@ import yaml
 
 import pandas as pd
 
-from nkarms import deps
+from nkarms.data import reads
 from nkarms.dates import short_day
 from nkarms.data import load_sources, resource_descriptor, split_ids
 from nkarms.paths import PROJECT_ROOT
@@ -95,7 +95,7 @@ def attribution(frame: pd.DataFrame) -> pd.Series:
 
 def citation(path: Path = PROJECT_ROOT / "CITATION.cff") -> str:
     """The suggested citation of the report, from its CITATION.cff."""
-    deps.record(path)
+    reads.record(path)
     meta = yaml.safe_load(path.read_text(encoding="utf-8"))
     authors = "; ".join(a.get("name") or f"{a.get('family-names')}, {a.get('given-names')}" for a in meta["authors"])
     return f"{authors} ({str(meta['date-released'])[:4]}). *{meta['title']}*. Version {meta['version']}. {meta.get('url', '')}".strip()

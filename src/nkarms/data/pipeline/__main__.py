@@ -1,15 +1,15 @@
-"""Regenerate data/derived/: `python -m nkarms.pipeline [--raw DIR] [--out DIR]`."""
+"""Regenerate data/derived/: `python -m nkarms.data.pipeline [--raw DIR] [--out DIR]`."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from nkarms.pipeline import DEFAULT_OUT_DIR, RAW_DIR_ENV, default_raw_dir, run_all
+from nkarms.data.pipeline import DEFAULT_OUT_DIR, RAW_DIR_ENV, default_raw_dir, run_all
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m nkarms.pipeline", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m nkarms.data.pipeline", description=__doc__)
     parser.add_argument(
         "--raw",
         type=Path,

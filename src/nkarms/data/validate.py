@@ -1,4 +1,4 @@
-"""Validate every table of the data package: ``python -m nkarms.validate``.
+"""Validate every table of the data package: ``python -m nkarms.data.validate``.
 
 Prints one line per table, or the first problem (file, line, column, rule) and
 exits with status 1.

@@ -75,7 +75,7 @@ def run_all(raw_dir: Path, out_dir: Path) -> list[Path]:
     ``out_dir`` exactly as it was.
     """
     # Imported here because the step modules import the helpers above from this package.
-    from nkarms.pipeline import cns_tests, sipri, ua_airforce
+    from nkarms.data.pipeline import cns_tests, sipri, ua_airforce
 
     out_dir.mkdir(parents=True, exist_ok=True)
     checksums: dict[str, dict[str, str]] = {}

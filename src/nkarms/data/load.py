@@ -22,7 +22,7 @@ from urllib.parse import urlparse
 import pandas as pd
 from frictionless import Resource, Schema
 
-from nkarms import deps
+from nkarms.data import reads
 from nkarms.paths import DATAPACKAGE
 
 SOURCE_LIST_FIELD = "source_ids"
@@ -200,8 +200,8 @@ def load(name: str, package_path: Path = DATAPACKAGE) -> pd.DataFrame:
     """Read, validate and type one table of the data package."""
     descriptor = resource_descriptor(name, package_path)
     path = package_path.parent / descriptor["path"]
-    deps.record(package_path)
-    deps.record(path)
+    reads.record(package_path)
+    reads.record(path)
     frame = check_table(path, descriptor["schema"])
     if SOURCE_LIST_FIELD in frame.columns:
         sources = load("sources", package_path)

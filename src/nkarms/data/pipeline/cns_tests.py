@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from nkarms.pipeline import refuse_flagged, write_csv
+from nkarms.data.pipeline import refuse_flagged, write_csv
 
 TESTS_JSON = "nk-missile-tests-cns/test.en.json"
 MISSILES_JSON = "nk-missile-tests-cns/missile.en.json"

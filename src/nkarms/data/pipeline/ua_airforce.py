@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from nkarms.pipeline import refuse_flagged, write_csv
+from nkarms.data.pipeline import refuse_flagged, write_csv
 
 INPUTS = ("ua-airforce-missile-attacks/missile_attacks_daily.csv",)
 ATTACKS_FILE = "ua_kn23_attacks.csv"

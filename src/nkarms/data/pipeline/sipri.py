@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from nkarms.pipeline import refuse_flagged, write_csv
+from nkarms.data.pipeline import refuse_flagged, write_csv
 
 # Release = SIPRI's "Data generated" date of each export.
 REGISTERS = {
