@@ -1,10 +1,11 @@
-"""nkarms.airforce: shares destroyed count only reports that say how many were destroyed."""
+"""nkarms.analysis.airforce: shares destroyed count only reports that say how many were destroyed."""
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from nkarms import airforce, data
+from nkarms import data
+from nkarms.analysis import airforce
 
 
 def reports(*rows: tuple[str, int | None, int | None]) -> pd.DataFrame:

@@ -107,7 +107,7 @@ def test_the_schema_catches_a_broken_file(validator: jsonschema.Draft7Validator,
 
 
 def test_the_suggested_citation_in_the_report_reads_this_file(citation: dict) -> None:
-    from nkarms import sources
+    from nkarms.analysis import sources
 
     assert sources.citation(CITATION) == (
         f"The nkarms report team ({citation['date-released'][:4]}). *{citation['title']}*. Version {citation['version']}."

@@ -1,4 +1,4 @@
-"""Computations on estimates (src/nkarms/estimates.py).
+"""Computations on estimates (src/nkarms/analysis/estimates.py).
 
 Unit tests use small frames typed as ``data.load_estimates()`` types them, with
 neutral claimant names, so they test the arithmetic and the ordering rules
@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from nkarms import data
-from nkarms import estimates as est
+from nkarms.analysis import estimates as est
 
 COLUMNS = ["id", "metric", "value", "low", "high", "qualifier", "unit", "as_of", "claimant", "counts", "basis", "source_ids"]
 DTYPES = {"value": "Float64", "low": "Float64", "high": "Float64"}

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from nkarms import data, geo
+from nkarms import data
+from nkarms.analysis import geo
 
 
 def test_distance_is_zero_to_itself_and_symmetric() -> None:

@@ -1,11 +1,11 @@
-"""nkarms.publish: what a glued chart carries besides its drawing."""
+"""nkarms.story.publish: what a glued chart carries besides its drawing."""
 from __future__ import annotations
 
 import altair as alt
 import pandas as pd
 import pytest
 
-from nkarms import publish
+from nkarms.story import publish
 
 SOURCE = "Claimants: White House. Sources: [Reuters, 2 May 2024](https://example.org/a); [KBS World, 3 May 2024](https://example.org/b)."
 

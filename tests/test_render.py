@@ -17,7 +17,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from nkarms import charts, data, render
+from nkarms import data, render
+from nkarms.story import charts
 from nkarms.sphinx_ext import content_security_policy, with_csp
 
 XML_NAMESPACES = {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}

@@ -1,4 +1,4 @@
-"""The citation registry (src/nkarms/sources.py).
+"""The citation registry (src/nkarms/analysis/sources.py).
 
 Expected source lines are written from data/sources.csv and data/datapackage.json
 read directly (csv, json), not through the package, so a loader bug cannot hide
@@ -13,7 +13,7 @@ import json
 import pandas as pd
 import pytest
 
-from nkarms import sources
+from nkarms.analysis import sources
 from nkarms.paths import DATAPACKAGE
 
 SOURCES_CSV = DATAPACKAGE.parent / "sources.csv"

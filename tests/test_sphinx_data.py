@@ -9,7 +9,7 @@ from nkarms import sphinx_data
 MANIFEST = {
     "chapters/03-missiles.ipynb": {"inputs": {
         "data/estimates.csv": "a", "data/derived/cns_kn23_tests.csv": "b",
-        "data/datapackage.json": "c", "src/nkarms/geo.py": "d",
+        "data/datapackage.json": "c", "src/nkarms/analysis/geo.py": "d",
     }},
 }
 

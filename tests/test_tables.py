@@ -1,4 +1,4 @@
-"""Reader-facing tables (src/nkarms/tables.py)."""
+"""Reader-facing tables (src/nkarms/story/tables.py)."""
 from __future__ import annotations
 
 import re
@@ -7,7 +7,8 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 
-from nkarms import data, tables
+from nkarms import data
+from nkarms.story import tables
 
 
 @pytest.fixture

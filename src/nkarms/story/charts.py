@@ -11,7 +11,7 @@ import altair as alt
 import pandas as pd
 
 from nkarms.dates import AXIS_MONTH, TOOLTIP_DAY
-from nkarms.estimates import stated
+from nkarms.analysis.estimates import stated
 
 # Okabe & Ito's palette, chosen to stay distinguishable with the common forms of colour blindness.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]

@@ -14,8 +14,8 @@ from IPython.display import Markdown
 from myst_nb import glue
 
 from nkarms.dates import long_day, long_month
-from nkarms.estimates import stated
-from nkarms.sources import plain_text
+from nkarms.analysis.estimates import stated
+from nkarms.analysis.sources import plain_text
 
 
 def with_source(chart: alt.TopLevelMixin, source: str) -> alt.TopLevelMixin:
@@ -34,8 +34,8 @@ def figure(name: str, shown: Any, source: str) -> None:
 
     The chart is also displayed, so that it shows in JupyterLab; the site hides
     cell outputs (``remove-output``) and shows it once, in its captioned figure.
-    ``source`` comes from :func:`nkarms.sources.source_line` (curated rows) or
-    :func:`nkarms.sources.dataset_line` (derived tables); a chart's text
+    ``source`` comes from :func:`nkarms.analysis.sources.source_line` (curated rows) or
+    :func:`nkarms.analysis.sources.dataset_line` (derived tables); a chart's text
     alternative ends with it too.
     """
     if isinstance(shown, alt.TopLevelMixin):

@@ -1,0 +1,7 @@
+"""Stage 3, story: what a chapter shows, built from the analysis.
+
+Owns the house chart theme and builders (``charts``), tables that print the same
+in HTML, PDF and Jupyter (``tables``) and the glue helpers that put computed
+figures into prose (``publish``). It may import the foundation modules,
+``nkarms.data`` and ``nkarms.analysis``, never ``nkarms.site`` or ``nkarms.build``.
+"""
