@@ -49,8 +49,9 @@ from urllib.parse import urlsplit
 
 import nbformat
 
-from nkarms import site, toc
-from nkarms.localserver import serve
+from nkarms import toc
+from nkarms.site.pages import pages as built_pages
+from nkarms.site.localserver import serve
 
 PROJECT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).with_name("results.json")
@@ -191,7 +192,7 @@ def bench_make_test() -> dict[str, Any]:
 
 
 def site_pages(html_dir: Path) -> list[str]:
-    return [path.relative_to(html_dir).as_posix() for path in site.pages(html_dir)]
+    return [path.relative_to(html_dir).as_posix() for path in built_pages(html_dir)]
 
 
 def site_size(html_dir: Path) -> dict[str, Any]:

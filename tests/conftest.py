@@ -31,8 +31,8 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from nkarms.localserver import serve
-from nkarms.site import pages as built_pages
+from nkarms.site.localserver import serve
+from nkarms.site.pages import pages as built_pages
 
 PROJECT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -89,7 +89,7 @@ class Site(NamedTuple):
 
 
 def site_pages(html_dir: Path) -> list[str]:
-    """Every HTML page of the build, as URL paths relative to the site root (see :func:`nkarms.site.pages`)."""
+    """Every HTML page of the build, as URL paths relative to the site root (see :func:`nkarms.site.pages.pages`)."""
     return [path.relative_to(html_dir).as_posix() for path in built_pages(html_dir)]
 
 

@@ -14,7 +14,7 @@ import json
 import zipfile
 from urllib.parse import urljoin
 
-from nkarms import sphinx_data
+from nkarms.site import sphinx_data
 
 BOX = """
 () => {

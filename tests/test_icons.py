@@ -1,11 +1,11 @@
-"""nkarms.sphinx_icons: which icon characters the site uses, and the subset font."""
+"""nkarms.site.sphinx_icons: which icon characters the site uses, and the subset font."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
-from nkarms import sphinx_icons
+from nkarms.site import sphinx_icons
 
 STYLESHEET = (
     '.fa-bars:before,.fa-navicon:before{content:"\\f0c9"}'

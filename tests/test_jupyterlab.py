@@ -363,7 +363,7 @@ def frozen_message(step: str, limit: float, specs: list[dict[str, Any]]) -> str:
             "vega5 renderer draws into an element that has no width yet, so containerSize()[0] is 0, which "
             "isFinite accepts, and with a width of 0 and autosize fit-x the page's main thread then spins in "
             "vega-embed/Vega and never returns. Fix: in "
-            "src/nkarms/render.py, make the compiled spec fall back to a fixed width when the container's "
+            "src/nkarms/site/render.py, make the compiled spec fall back to a fixed width when the container's "
             "width is not positive (`containerSize()[0] > 0 ? containerSize()[0] : 640`)."
         )
     return message

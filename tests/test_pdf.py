@@ -1,4 +1,4 @@
-"""Tests of the PDF export (``python -m nkarms.build pdf``, src/nkarms/pdf.py).
+"""Tests of the PDF export (``python -m nkarms.build pdf``, src/nkarms/site/pdf.py).
 
 The PDF is built once per session from a temporary copy of the project (all but
 ``.venv``, ``.git`` and ``_build``; ``src`` is linked, so the execution
@@ -33,7 +33,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from nkarms import pdf
+from nkarms.site import pdf
 
 PROJECT = Path(os.environ.get("NKARMS_TEST_PROJECT", Path(__file__).resolve().parents[1]))
 # Everything the build may read (chapters read files such as CITATION.cff), but

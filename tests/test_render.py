@@ -1,4 +1,4 @@
-"""Chart output (src/nkarms/render.py) and the site's Content-Security-Policy (src/nkarms/sphinx_ext.py).
+"""Chart output (src/nkarms/site/render.py) and the site's Content-Security-Policy (src/nkarms/site/sphinx_ext.py).
 
 The charts are built from real derived tables with the house chart builders, so
 the specs are the shape the chapters produce.
@@ -17,9 +17,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from nkarms import data, render
+from nkarms import data
+from nkarms.site import render
 from nkarms.story import charts
-from nkarms.sphinx_ext import content_security_policy, with_csp
+from nkarms.site.sphinx_ext import content_security_policy, with_csp
 
 XML_NAMESPACES = {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
 URL = re.compile(r"(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}[^\s\"'<>)]*", re.I)
@@ -271,7 +272,7 @@ def test_policy_follows_the_page() -> None:
 
 def test_the_runtime_cache_lies_beside_the_output_never_inside(tmp_path) -> None:  # noqa: ANN001
     """Inside, Sphinx would warn (html_static_path in outdir) and publish the cache folder."""
-    from nkarms import sphinx_ext
+    from nkarms.site import sphinx_ext
 
     for outdir in (tmp_path / "_build" / "html", tmp_path / "_build" / "singlehtml"):
         cache = sphinx_ext.runtime_dir(outdir)

@@ -319,10 +319,10 @@ def test_source_maps_are_local(site):
 
 
 def test_the_icon_font_has_every_icon_the_site_shows(site):
-    """The theme's icon font is cut down to the site's icons (nkarms.sphinx_icons): none may go missing."""
+    """The theme's icon font is cut down to the site's icons (nkarms.site.sphinx_icons): none may go missing."""
     from fontTools.ttLib import TTFont
 
-    from nkarms import sphinx_icons
+    from nkarms.site import sphinx_icons
 
     served = site.root_dir / "_static" / sphinx_icons.FONT
     have = set(TTFont(served).getBestCmap())

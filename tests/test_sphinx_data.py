@@ -1,10 +1,10 @@
-"""nkarms.sphinx_data: the per-page data box, link previews and the data archive."""
+"""nkarms.site.sphinx_data: the per-page data box, link previews and the data archive."""
 from __future__ import annotations
 
 import zipfile
 from pathlib import Path
 
-from nkarms import sphinx_data
+from nkarms.site import sphinx_data
 
 MANIFEST = {
     "chapters/03-missiles.ipynb": {"inputs": {

@@ -44,12 +44,12 @@ def test_write_text_atomic_leaves_the_old_file_when_writing_fails(tmp_path: Path
 
 
 def test_site_pages_leave_out_theme_templates_and_sources(tmp_path: Path) -> None:
-    from nkarms import site
+    from nkarms.site.pages import pages
 
     for name in ("index.html", "chapters/01.html", "_static/webpack-macros.html", "_sources/x.html"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("<html></html>", encoding="utf-8")
-    assert [p.relative_to(tmp_path).as_posix() for p in site.pages(tmp_path)] == ["chapters/01.html", "index.html"]
+    assert [p.relative_to(tmp_path).as_posix() for p in pages(tmp_path)] == ["chapters/01.html", "index.html"]
 
 
 def test_sha256_is_of_the_bytes(tmp_path: Path) -> None:

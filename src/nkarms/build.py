@@ -9,7 +9,7 @@ committed beside the notebooks whose stored outputs they vouch for.
 
     python -m nkarms.build site      # the published site: html, then the PDF it links to
     python -m nkarms.build html      # execute what is stale, then build the html only
-    python -m nkarms.build pdf       # the same, then the PDF (see nkarms.pdf)
+    python -m nkarms.build pdf       # the same, then the PDF (see nkarms.site.pdf)
     python -m nkarms.build execute   # only refresh stale notebook outputs
 """
 from __future__ import annotations
@@ -30,7 +30,7 @@ from nbclient import NotebookClient
 from nkarms import toc
 from nkarms.files import sha256, write_text_atomic
 from nkarms.paths import PROJECT_ROOT
-from nkarms.sphinx_data import PDF_LINK_ENV, SITE_URL_ENV
+from nkarms.site.sphinx_data import PDF_LINK_ENV, SITE_URL_ENV
 
 MANIFEST_NAME = "execution-manifest.json"
 PROBE = "import nkarms.data.reads\nprint(nkarms.data.reads.report())"
@@ -110,8 +110,8 @@ def refresh(root: Path = PROJECT_ROOT, force: bool = False) -> list[str]:
     return executed
 
 
-RENDERING = ("sphinx_ext.py", "sphinx_data.py", "sphinx_icons.py", "render.py", "static")
-# Settings that change every page (the PDF link, the site's address in link previews; see nkarms.sphinx_data).
+RENDERING = ("site/sphinx_ext.py", "site/sphinx_data.py", "site/sphinx_icons.py", "site/render.py", "site/pages.py", "site/static")
+# Settings that change every page (the PDF link, the site's address in link previews; see nkarms.site.sphinx_data).
 RENDERING_SETTINGS = (PDF_LINK_ENV, SITE_URL_ENV)
 
 
@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None) -> None:
             os.environ[PDF_LINK_ENV] = "1"
         jupyter_book(root, "html")
     if args.target in ("site", "pdf"):
-        from nkarms.pdf import build_pdf
+        from nkarms.site.pdf import build_pdf
 
         jupyter_book(root, "singlehtml")
         print(f"PDF written: {build_pdf(root)}")

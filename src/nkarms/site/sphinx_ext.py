@@ -36,7 +36,7 @@ import vl_convert as vlc
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from nkarms import site
+from nkarms.site.pages import pages
 
 RUNTIME_NAME = "nk-charts.js"
 STATIC = Path(__file__).with_name("static")
@@ -205,7 +205,7 @@ def with_csp(page: str) -> str:
 def _apply_csp(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    for path in site.pages(Path(app.outdir)):
+    for path in pages(Path(app.outdir)):
         original = path.read_text(encoding="utf-8")
         page = original
         bare = BARE_REDIRECT.fullmatch(page)
@@ -219,7 +219,7 @@ def _apply_csp(app: Sphinx, exception: Exception | None) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _write_runtime)
     app.add_css_file(STYLESHEET)
-    app.add_css_file("print.css", media="print")  # printing a page, and the PDF (nkarms.pdf)
+    app.add_css_file("print.css", media="print")  # printing a page, and the PDF (nkarms.site.pdf)
     app.connect("doctree-resolved", _drop_thebe_nodes, priority=900)
     app.connect("doctree-resolved", _label_charts)
     app.connect("html-page-context", _add_runtime)

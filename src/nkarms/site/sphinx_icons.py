@@ -28,11 +28,11 @@ import pydata_sphinx_theme
 from fontTools import subset
 from sphinx.application import Sphinx
 
-from nkarms import site
+from nkarms.site.pages import pages
 
 FONT = Path("vendor/fontawesome/webfonts/fa-solid-900.woff2")
 SOURCE_FONT = Path(pydata_sphinx_theme.__file__).parent / "theme/pydata_sphinx_theme/static" / FONT
-# Loaded by no page (nkarms.sphinx_ext drops it), and it names every icon there is.
+# Loaded by no page (nkarms.site.sphinx_ext drops it), and it names every icon there is.
 UNLOADED_SCRIPTS = ("fontawesome.js",)
 ICON_CLASS = re.compile(r"\bfa-[a-z0-9-]+")
 ICON_RULE = re.compile(r'((?:\.fa-[a-z0-9-]+:{1,2}before,?)+)\{content:"\\([0-9a-f]{4,5})"\}')
@@ -91,7 +91,7 @@ def site_codepoints(outdir: Path) -> set[int]:
     """The icon characters a built site uses, from its pages, scripts and stylesheets."""
     static = outdir / "_static"
     scripts = (p for p in static.rglob("*.js") if p.name not in UNLOADED_SCRIPTS)
-    texts = (p.read_text(encoding="utf-8") for p in [*site.pages(outdir), *scripts])
+    texts = (p.read_text(encoding="utf-8") for p in [*pages(outdir), *scripts])
     return used_codepoints(texts, (p.read_text(encoding="utf-8") for p in static.rglob("*.css")))
 
 
