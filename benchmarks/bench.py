@@ -50,8 +50,8 @@ from urllib.parse import urlsplit
 import nbformat
 
 from nkarms import toc
-from nkarms.site.pages import pages as built_pages
 from nkarms.site.localserver import serve
+from nkarms.site.pages import pages as built_pages
 
 PROJECT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).with_name("results.json")

@@ -21,8 +21,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from nkarms import data
-from nkarms.paths import DATAPACKAGE
+from nkarms import data, project
+
+DATAPACKAGE = project.datapackage()
 
 REAL_DATA = DATAPACKAGE.parent
 

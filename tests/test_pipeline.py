@@ -22,9 +22,9 @@ from nkarms.data.pipeline import (
     cns_tests,
     default_raw_dir,
     run_all,
-    write_csv,
     sipri,
     ua_airforce,
+    write_csv,
 )
 from nkarms.data.pipeline.__main__ import main
 

@@ -19,8 +19,8 @@ import pytest
 
 from nkarms import data
 from nkarms.site import render
-from nkarms.story import charts
 from nkarms.site.sphinx_ext import content_security_policy, with_csp
+from nkarms.story import charts
 
 XML_NAMESPACES = {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
 URL = re.compile(r"(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}[^\s\"'<>)]*", re.I)

@@ -20,7 +20,6 @@ from urllib.parse import urlsplit
 
 import yaml
 from bs4 import BeautifulSoup
-
 from conftest import CHART_TIMEOUT_MS, CSP_LISTENER, Visit, redirect_target
 
 # Pages Sphinx always writes; they may have no content of their own but must load cleanly.

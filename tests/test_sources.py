@@ -13,8 +13,10 @@ import json
 import pandas as pd
 import pytest
 
+from nkarms import project
 from nkarms.analysis import sources
-from nkarms.paths import DATAPACKAGE
+
+DATAPACKAGE = project.datapackage()
 
 SOURCES_CSV = DATAPACKAGE.parent / "sources.csv"
 

@@ -5,15 +5,12 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
-import pandas as pd
-
-from nkarms.data import reads
+from nkarms import project
+from nkarms.data import load_sources, reads, resource_descriptor, split_ids
 from nkarms.dates import short_day
-from nkarms.data import load_sources, resource_descriptor, split_ids
-from nkarms.paths import PROJECT_ROOT
-
 
 # A link's address may hold one level of balanced parentheses, as CommonMark allows.
 MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()\s]|\([^()\s]*\))*\)")
@@ -93,8 +90,9 @@ def attribution(frame: pd.DataFrame) -> pd.Series:
     return frame["source_ids"].map(one)
 
 
-def citation(path: Path = PROJECT_ROOT / "CITATION.cff") -> str:
+def citation(path: Path | None = None) -> str:
     """The suggested citation of the report, from its CITATION.cff."""
+    path = path or project.root() / "CITATION.cff"
     reads.record(path)
     meta = yaml.safe_load(path.read_text(encoding="utf-8"))
     authors = "; ".join(a.get("name") or f"{a.get('family-names')}, {a.get('given-names')}" for a in meta["authors"])

@@ -22,8 +22,8 @@ from urllib.parse import urlparse
 import pandas as pd
 from frictionless import Resource, Schema
 
+from nkarms import project
 from nkarms.data import reads
-from nkarms.paths import DATAPACKAGE
 
 SOURCE_LIST_FIELD = "source_ids"
 PANDAS_TYPES = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean"}
@@ -56,17 +56,18 @@ def _package(package_path: Path) -> dict[str, Any]:
     return json.loads(package_path.read_text(encoding="utf-8"))
 
 
-def resource_descriptor(name: str, package_path: Path = DATAPACKAGE) -> dict[str, Any]:
+def resource_descriptor(name: str, package_path: Path | None = None) -> dict[str, Any]:
     """The datapackage entry for table ``name``."""
+    package_path = package_path or project.datapackage()
     for resource in _package(package_path)["resources"]:
         if resource["name"] == name:
             return resource
     raise KeyError(f"{package_path.name} describes no table named {name!r}")
 
 
-def resource_names(package_path: Path = DATAPACKAGE) -> list[str]:
+def resource_names(package_path: Path | None = None) -> list[str]:
     """Every table the data package describes, in its order."""
-    return [resource["name"] for resource in _package(package_path)["resources"]]
+    return [resource["name"] for resource in _package(package_path or project.datapackage())["resources"]]
 
 
 def _file_problem(path: Path) -> Problem | None:
@@ -196,8 +197,9 @@ def check_source_ids(path: Path, frame: pd.DataFrame, known: set[str]) -> None:
                 raise DataError(str(Problem(path, line, SOURCE_LIST_FIELD, f"unknown source id {source_id!r}")))
 
 
-def load(name: str, package_path: Path = DATAPACKAGE) -> pd.DataFrame:
+def load(name: str, package_path: Path | None = None) -> pd.DataFrame:
     """Read, validate and type one table of the data package."""
+    package_path = package_path or project.datapackage()
     descriptor = resource_descriptor(name, package_path)
     path = package_path.parent / descriptor["path"]
     reads.record(package_path)
@@ -209,8 +211,9 @@ def load(name: str, package_path: Path = DATAPACKAGE) -> pd.DataFrame:
     return frame
 
 
-def validate_package(package_path: Path = DATAPACKAGE) -> dict[str, pd.DataFrame]:
+def validate_package(package_path: Path | None = None) -> dict[str, pd.DataFrame]:
     """Load every table and check that every source is cited by some row."""
+    package_path = package_path or project.datapackage()
     tables = {name: load(name, package_path) for name in resource_names(package_path)}
     cited = {
         source_id
@@ -241,8 +244,9 @@ def load_estimates() -> pd.DataFrame:
     return load("estimates")
 
 
-def catalogue(package_path: Path = DATAPACKAGE) -> pd.DataFrame:
+def catalogue(package_path: Path | None = None) -> pd.DataFrame:
     """One row per table: name, title, description, path, rows, licence and caveats, from the data package."""
+    package_path = package_path or project.datapackage()
     rows = []
     for name in resource_names(package_path):
         descriptor = resource_descriptor(name, package_path)

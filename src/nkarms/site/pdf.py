@@ -52,7 +52,7 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
-from nkarms import toc
+from nkarms import project, toc
 from nkarms.dates import long_day
 
 CHROMIUM = Path(os.environ.get("NKARMS_CHROMIUM", "/usr/bin/chromium"))
@@ -462,10 +462,8 @@ def build_pdf(root: Path | None = None, out: Path | None = None) -> Path:
     """Print the single-page build of ``root`` as ``_build/pdf/report.pdf``; return its path."""
     from playwright.sync_api import sync_playwright
 
-    from nkarms.paths import PROJECT_ROOT
-
     started = time.monotonic()
-    root = Path(root or PROJECT_ROOT).resolve()
+    root = Path(root or project.root()).resolve()
     out = Path(out or root / "_build" / "pdf" / "report.pdf")
     site = root / "_build" / "singlehtml"
     page_file = real_page(site)

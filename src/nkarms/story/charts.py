@@ -10,8 +10,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from nkarms.dates import AXIS_MONTH, TOOLTIP_DAY
 from nkarms.analysis.estimates import stated
+from nkarms.dates import AXIS_MONTH, TOOLTIP_DAY
 
 # Okabe & Ito's palette, chosen to stay distinguishable with the common forms of colour blindness.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]

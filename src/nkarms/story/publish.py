@@ -13,9 +13,9 @@ import pandas as pd
 from IPython.display import Markdown
 from myst_nb import glue
 
-from nkarms.dates import long_day, long_month
 from nkarms.analysis.estimates import stated
 from nkarms.analysis.sources import plain_text
+from nkarms.dates import long_day, long_month
 
 
 def with_source(chart: alt.TopLevelMixin, source: str) -> alt.TopLevelMixin:

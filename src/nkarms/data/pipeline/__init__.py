@@ -15,10 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from nkarms import project
 from nkarms.files import sha256
-from nkarms.paths import DATA_DIR, PROJECT_ROOT
 
-DEFAULT_OUT_DIR = DATA_DIR / "derived"
 RAW_DIR_ENV = "NKARMS_RAW_DIR"
 CHECKSUMS_FILE = "raw_checksums.json"
 
@@ -27,7 +26,7 @@ def default_raw_dir() -> Path:
     """Raw snapshots live outside the repo (never copied in); NKARMS_RAW_DIR overrides."""
     if os.environ.get(RAW_DIR_ENV):
         return Path(os.environ[RAW_DIR_ENV]).resolve()
-    return (PROJECT_ROOT / ".." / "shared" / "data" / "raw").resolve()
+    return (project.root() / ".." / "shared" / "data" / "raw").resolve()
 
 
 def write_csv(df: pd.DataFrame, path: Path) -> Path:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from nkarms.data.pipeline import DEFAULT_OUT_DIR, RAW_DIR_ENV, default_raw_dir, run_all
+from nkarms import project
+from nkarms.data.pipeline import RAW_DIR_ENV, default_raw_dir, run_all
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -17,12 +18,12 @@ def main(argv: list[str] | None = None) -> None:
         help=f"raw snapshot folder (default: ${RAW_DIR_ENV} or ../shared/data/raw)",
     )
     parser.add_argument(
-        "--out", type=Path, default=DEFAULT_OUT_DIR, help="output folder (default: data/derived)"
+        "--out", type=Path, default=None, help="output folder (default: data/derived)"
     )
     args = parser.parse_args(argv)
     if not args.raw.is_dir():
         parser.error(f"raw data folder not found: {args.raw}")
-    for path in run_all(args.raw, args.out):
+    for path in run_all(args.raw, args.out or project.data_dir() / "derived"):
         print(path)
 
 

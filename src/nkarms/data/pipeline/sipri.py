@@ -7,8 +7,8 @@ artillery ammunition is excluded, so North Korean shell deliveries are absent he
 
 from __future__ import annotations
 
-import functools
 import csv
+import functools
 from pathlib import Path
 
 import pandas as pd
