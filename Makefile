@@ -29,7 +29,7 @@ serve: $(STAMP)  ## live preview on http://127.0.0.1:8000: rebuilds and reloads 
 	  --pre-build "$(PY) -m nkarms.build execute" --watch data --watch src \
 	  --ignore "*/_build/*" --ignore "*/.venv/*" --ignore "*/execution-manifest.json" --ignore "*.ipynb_checkpoints*"
 
-data: $(STAMP)  ## regenerate data/derived from ../shared/data/raw, then validate every table
+data: $(STAMP)  ## regenerate data/derived from the snapshots in data/raw, then validate every table
 	$(PY) -m nkarms.data.pipeline
 	$(PY) -m nkarms.data.validate
 

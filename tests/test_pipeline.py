@@ -1,15 +1,19 @@
-"""Tests of the raw-data pipeline (src/nkarms/pipeline).
+"""Tests of the raw-data pipeline (src/nkarms/data/pipeline).
 
 Unit tests feed the pure functions small frames shaped like the real inputs. The
-real-data tests regenerate every derived table from ../shared/data/raw (or
-$NKARMS_RAW_DIR) and check the figures stated in each PROVENANCE.md, byte-equality
-with the committed data/derived/ and determinism; they skip only when the raw
-folder is absent.
+real-data tests regenerate every derived table from the committed snapshots in
+data/raw/ and check the figures stated in each PROVENANCE.md, byte-equality with
+the committed data/derived/ and determinism. Snapshot tests check that every raw
+set carries its provenance, licence and sha256 manifest, that an edited raw file
+is refused, and that stale derived tables are detected.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import pandas as pd
@@ -20,9 +24,11 @@ from nkarms.data.pipeline import (
     RAW_DIR_ENV,
     RawDataError,
     cns_tests,
+    MANIFEST_FILE,
     default_raw_dir,
     run_all,
     sipri,
+    stale_inputs,
     ua_airforce,
     write_csv,
 )
@@ -465,9 +471,8 @@ def test_a_failing_step_leaves_the_derived_folder_as_it_was(monkeypatch, tmp_pat
     out = tmp_path / "derived"
     out.mkdir()
     (out / ua_airforce.ATTACKS_FILE).write_text("old\n", encoding="utf-8")
-    for relative in ua_airforce.INPUTS:
-        (tmp_path / "raw" / relative).parent.mkdir(parents=True)
-        (tmp_path / "raw" / relative).write_text("raw\n", encoding="utf-8")
+    for relative in [*ua_airforce.INPUTS, *cns_tests.INPUTS]:
+        write_snapshot(tmp_path / "raw", relative, "raw\n")
 
     def first_step(raw_dir: Path, out_dir: Path) -> list[Path]:
         return [write_csv(pd.DataFrame({"x": [1]}), out_dir / ua_airforce.ATTACKS_FILE)]
@@ -485,9 +490,93 @@ def test_a_failing_step_leaves_the_derived_folder_as_it_was(monkeypatch, tmp_pat
     assert (out / ua_airforce.ATTACKS_FILE).read_text(encoding="utf-8") == "old\n"
 
 
+def write_snapshot(raw_dir: Path, relative: str, text: str) -> None:
+    """Write a raw file and list its sha256 (computed here with hashlib) in its set's manifest."""
+    path = raw_dir / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    with (path.parent / MANIFEST_FILE).open("a", encoding="utf-8") as manifest:
+        manifest.write(f"{hashlib.sha256(text.encode()).hexdigest()}  {path.name}\n")
+
+
 def test_raw_dir_env_var_overrides_default(monkeypatch, tmp_path):
     monkeypatch.setenv(RAW_DIR_ENV, str(tmp_path))
     assert default_raw_dir() == tmp_path.resolve()
+
+
+def test_default_raw_dir_is_the_committed_snapshots(monkeypatch):
+    monkeypatch.delenv(RAW_DIR_ENV, raising=False)
+    assert default_raw_dir() == (Path(__file__).resolve().parents[1] / "data" / "raw")
+
+
+# --- Committed snapshots: provenance, licence, manifest; edits refused; staleness seen ---
+
+SNAPSHOT_DIR = Path(__file__).resolve().parents[1] / "data" / "raw"
+NOT_DATA = {"PROVENANCE.md", MANIFEST_FILE}
+
+
+def snapshot_sets() -> list[Path]:
+    return sorted(path for path in SNAPSHOT_DIR.iterdir() if path.is_dir())
+
+
+def test_every_raw_set_has_provenance_licence_and_a_complete_manifest():
+    assert {path.name for path in snapshot_sets()} >= {
+        "ua-airforce-missile-attacks", "nk-missile-tests-cns", "sipri-arms-transfers", "natural-earth-world-atlas"}
+    for folder in snapshot_sets():
+        names = {path.name for path in folder.iterdir()}
+        assert "PROVENANCE.md" in names, f"{folder.name}: no PROVENANCE.md"
+        assert any(name.startswith("LICENSE") for name in names), f"{folder.name}: no licence file"
+        listed = {}
+        for line in (folder / MANIFEST_FILE).read_text(encoding="utf-8").splitlines():
+            digest, name = line.split("  ", 1)
+            listed[name] = digest
+        data_files = {name for name in names if name not in NOT_DATA and not name.startswith("LICENSE")}
+        assert set(listed) == data_files, f"{folder.name}: {MANIFEST_FILE} does not list exactly its data files"
+        for name, digest in listed.items():
+            assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest, f"{folder.name}/{name}"
+
+
+@pytest.fixture
+def raw_copy(tmp_path) -> Path:
+    """A copy of the committed snapshots, free to be changed."""
+    return Path(shutil.copytree(SNAPSHOT_DIR, tmp_path / "raw"))
+
+
+def test_an_edited_raw_file_is_refused_and_nothing_is_written(raw_copy, tmp_path):
+    relative = ua_airforce.INPUTS[0]
+    with (raw_copy / relative).open("a", encoding="utf-8") as handle:
+        handle.write("tampered\n")
+    out = tmp_path / "derived"
+    with pytest.raises(RawDataError, match=MANIFEST_FILE) as raised:
+        run_all(raw_copy, out)
+    assert str(raw_copy / relative) in str(raised.value)
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_stale_inputs_names_the_raw_files_that_changed_since_the_derived_tables(raw_copy, tmp_path):
+    out = tmp_path / "derived"
+    run_all(raw_copy, out)
+    assert stale_inputs(raw_copy, out) == []
+    relative = sipri.REGISTERS["2025-03-13"]
+    (raw_copy / relative).write_bytes((raw_copy / relative).read_bytes() + b"\n")
+    assert stale_inputs(raw_copy, out) == [relative]
+    (out / CHECKSUMS_FILE).unlink()
+    assert len(stale_inputs(raw_copy, out)) == sum(len(step.INPUTS) for step in (ua_airforce, cns_tests, sipri))
+
+
+def test_the_committed_derived_tables_are_current():
+    assert stale_inputs(SNAPSHOT_DIR, COMMITTED_DIR) == []
+
+
+def test_no_project_file_reads_the_shared_folder():
+    """A bare clone must work anywhere: nothing the project runs may point at the shared folder beside it."""
+    root = Path(__file__).resolve().parents[1]
+    tracked = subprocess.run(["git", "ls-files"], cwd=root, capture_output=True, text=True, check=True).stdout.split()
+    code = [name for name in tracked if name.endswith((".py", ".yml", ".toml", ".cfg", ".ipynb", ".sh"))
+            or name in ("Makefile", ".ci/run")]
+    needle = "../" + "shared"
+    offenders = [name for name in code if needle in (root / name).read_text(encoding="utf-8", errors="replace")]
+    assert code and offenders == []
 
 
 # --- Real data: figures from PROVENANCE.md, byte-equality, determinism ----------------
@@ -495,11 +584,7 @@ def test_raw_dir_env_var_overrides_default(monkeypatch, tmp_path):
 
 @pytest.fixture(scope="module")
 def raw_dir() -> Path:
-    path = default_raw_dir()
-    if not path.is_dir():
-        pytest.fail(f"raw data folder {path} is absent: ../shared/data/raw must sit beside the checkout "
-                    f"(or set ${RAW_DIR_ENV}); the derived tables cannot be checked", pytrace=False)
-    return path
+    return SNAPSHOT_DIR
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,9 @@
 
 README.md's first fenced shell block builds the site and its second runs the
 tests (``make book``, then ``make test``). The Pages workflow must run the first
-and nothing else; the pull-request workflow the second and nothing else, so
-what CI proves is what a reader is told to type.
+and nothing else, and only after the test workflow has passed on the same commit;
+the test workflow runs the second and nothing else, so what CI proves is what a
+reader is told to type, and what is published is what was tested.
 """
 from __future__ import annotations
 
@@ -99,6 +100,17 @@ def test_pages_runs_the_readmes_build_command_on_push_to_main() -> None:
     assert run_commands(pages) == book
 
 
+def test_pages_builds_only_after_the_test_workflow_passed() -> None:
+    pages, ci = workflow("pages.yml"), workflow("ci.yml")
+    gates = [name for name, job in pages["jobs"].items() if job.get("uses") == "./.github/workflows/ci.yml"]
+    assert len(gates) == 1, "pages.yml must call the test workflow (ci.yml) as a job"
+    assert "workflow_call" in ci["on"]
+    for name, job in pages["jobs"].items():
+        if any("run" in step for step in job.get("steps", [])):
+            needs = job.get("needs") or []
+            assert gates[0] in ([needs] if isinstance(needs, str) else needs), f"job {name} builds without the tests"
+
+
 def test_readme_gives_make_book_then_make_test() -> None:
     assert readme_commands() == (["make book"], ["make test"])
 
@@ -123,7 +135,7 @@ def test_pages_uploads_the_built_site_and_deploys_it() -> None:
     assert pages["permissions"]["id-token"] == "write"
     def job_using(action: str) -> str:
         return next(name for name, job in pages["jobs"].items()
-                    if any(step.get("uses", "").startswith(action + "@") for step in job["steps"]))
+                    if any(step.get("uses", "").startswith(action + "@") for step in job.get("steps", [])))
 
     build, deploy = job_using("actions/upload-pages-artifact"), job_using("actions/deploy-pages")
     assert build != deploy and pages["jobs"][deploy]["needs"] == build

@@ -1,9 +1,12 @@
-"""Raw-data pipeline: third-party snapshots in ../shared/data/raw -> data/derived/*.csv.
+"""Raw-data pipeline: third-party snapshots in data/raw/<set>/ -> data/derived/*.csv.
 
 One module per raw data set (`ua_airforce`, `cns_tests`, `sipri`), each with
 `run(raw_dir, out_dir) -> list[Path]` built as Load inputs / Process / Save outputs.
-`run_all` runs them and records the sha256 of every raw file read, so a derived
-table can always be traced to the exact bytes it came from.
+`run_all` first checks every input against its set's ``SHA256SUMS`` (a snapshot
+changes only together with its manifest and PROVENANCE.md), runs the steps, and
+records the sha256 of every raw file read in ``raw_checksums.json``, so a derived
+table can always be traced to the exact bytes it came from, and
+:func:`stale_inputs` can tell when the derived tables lag behind the raw data.
 """
 
 from __future__ import annotations
@@ -20,13 +23,59 @@ from nkarms.files import sha256
 
 RAW_DIR_ENV = "NKARMS_RAW_DIR"
 CHECKSUMS_FILE = "raw_checksums.json"
+MANIFEST_FILE = "SHA256SUMS"
 
 
 def default_raw_dir() -> Path:
-    """Raw snapshots live outside the repo (never copied in); NKARMS_RAW_DIR overrides."""
+    """The committed snapshots, data/raw/; NKARMS_RAW_DIR overrides (tests point it at a copy)."""
     if os.environ.get(RAW_DIR_ENV):
         return Path(os.environ[RAW_DIR_ENV]).resolve()
-    return (project.root() / ".." / "shared" / "data" / "raw").resolve()
+    return project.data_dir() / "raw"
+
+
+def steps() -> tuple:
+    """The pipeline's step modules, in the order they run."""
+    # Imported here because the step modules import the helpers below from this package.
+    from nkarms.data.pipeline import cns_tests, sipri, ua_airforce
+
+    return (ua_airforce, cns_tests, sipri)
+
+
+def manifest_digest(raw_dir: Path, relative: str) -> str:
+    """The sha256 that ``<set>/SHA256SUMS`` records for the raw file ``relative`` (``<set>/<file>``)."""
+    set_name, _, file_name = relative.partition("/")
+    manifest = raw_dir / set_name / MANIFEST_FILE
+    if not manifest.is_file():
+        raise RawDataError(f"{manifest}: missing; every raw snapshot lists its files' sha256 there")
+    for number, line in enumerate(manifest.read_text(encoding="utf-8").splitlines(), start=1):
+        digest, _, name = line.partition("  ")
+        if name == file_name:
+            return digest
+    raise RawDataError(f"{manifest}: no line for {file_name}; add it with `sha256sum {file_name} >> {MANIFEST_FILE}`")
+
+
+def verify_snapshot(raw_dir: Path, relative: str) -> None:
+    """Refuse a raw file whose bytes differ from its manifest: a snapshot is replaced, never edited."""
+    expected, actual = manifest_digest(raw_dir, relative), sha256(raw_dir / relative)
+    if expected != actual:
+        raise RawDataError(
+            f"{raw_dir / relative}: sha256 {actual} differs from {MANIFEST_FILE} ({expected}); "
+            "a new snapshot needs its PROVENANCE.md and SHA256SUMS updated with it"
+        )
+
+
+def stale_inputs(raw_dir: Path, out_dir: Path) -> list[str]:
+    """Raw files whose bytes differ from those the derived tables in ``out_dir`` were made from.
+
+    Empty when data/derived/ is current. A file that is new, changed or gone
+    counts, so the build can regenerate (or refuse) instead of showing old figures.
+    """
+    recorded_path = out_dir / CHECKSUMS_FILE
+    recorded = json.loads(recorded_path.read_text(encoding="utf-8")) if recorded_path.is_file() else {}
+    inputs = [relative for step in steps() for relative in step.INPUTS]
+    stale = [relative for relative in inputs
+             if not (raw_dir / relative).is_file() or recorded.get(relative, {}).get("sha256") != sha256(raw_dir / relative)]
+    return stale + sorted(set(recorded) - set(inputs))
 
 
 def write_csv(df: pd.DataFrame, path: Path) -> Path:
@@ -73,14 +122,13 @@ def run_all(raw_dir: Path, out_dir: Path) -> list[Path]:
     old version (one atomic rename per file). A failing step leaves
     ``out_dir`` exactly as it was.
     """
-    # Imported here because the step modules import the helpers above from this package.
-    from nkarms.data.pipeline import cns_tests, sipri, ua_airforce
-
     out_dir.mkdir(parents=True, exist_ok=True)
     checksums: dict[str, dict[str, str]] = {}
     with tempfile.TemporaryDirectory(dir=out_dir.parent, prefix=f".{out_dir.name}-staging-") as staging:
         staged: list[Path] = []
-        for step in (ua_airforce, cns_tests, sipri):
+        for step in steps():
+            for relative in step.INPUTS:
+                verify_snapshot(raw_dir, relative)
             try:
                 staged += step.run(raw_dir, Path(staging))
             except (ValueError, KeyError) as error:

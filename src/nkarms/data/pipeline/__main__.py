@@ -15,7 +15,7 @@ def main(argv: list[str] | None = None) -> None:
         "--raw",
         type=Path,
         default=default_raw_dir(),
-        help=f"raw snapshot folder (default: ${RAW_DIR_ENV} or ../shared/data/raw)",
+        help=f"raw snapshot folder (default: ${RAW_DIR_ENV} or data/raw)",
     )
     parser.add_argument(
         "--out", type=Path, default=None, help="output folder (default: data/derived)"
