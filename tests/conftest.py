@@ -6,8 +6,8 @@ Jupyter Book with ``-W``), and serves it on 127.0.0.1. Its build step is itself 
 test that the site builds cleanly from nothing: a non-zero exit fails every test
 that needs the site, with the build's last lines in the message.
 
-``browser`` is Debian's Chromium driven by Playwright (Playwright's own browser
-download cannot run here). ``open_page`` loads one page of the site in a new
+``browser`` is Debian's Chromium driven by Playwright, launched as the PDF and the
+benchmark launch it (:mod:`nkarms.site.browser`). ``open_page`` loads one page of the site in a new
 context that blocks and records every request to a host other than the local
 server, and records console errors, page errors, failed requests and CSP
 violations; each page is loaded once per session and viewport size and shared by
@@ -31,20 +31,11 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from nkarms.site import browser as chromium
 from nkarms.site.localserver import serve
 from nkarms.site.pages import pages as built_pages
 
 PROJECT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 # The copy is the whole project but version control, environments and build output:
 # chapters read more than _config.yml, _toc.yml, chapters/ and data/ (08-data-methods
 # reads CITATION.cff), and the execution manifest keys the package's own modules as
@@ -127,17 +118,6 @@ def build_failure(project_dir: Path, result: subprocess.CompletedProcess[str]) -
     )
 
 
-def require_chromium() -> None:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make system-deps` to install Debian's chromium", pytrace=False)
-
-
-def launch_chromium(playwright):  # noqa: ANN001, ANN201
-    """Debian's Chromium, headless. Playwright gives every launch a fresh, temporary
-    user data dir (``--user-data-dir``), deleted on close."""
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-
-
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """Build the site from an empty ``_build`` in a temporary project copy; serve it.
@@ -177,11 +157,14 @@ def chart_pages(site: Site, pages: list[str]) -> list[str]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    require_chromium()
+    try:
+        chromium.require()
+    except chromium.BrowserMissing as missing:
+        pytest.fail(str(missing), pytrace=False)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
+        browser = chromium.launch(playwright)
         try:
             yield browser
         finally:

@@ -12,7 +12,7 @@ the update check and autosave. ``--LabApp.expose_app_in_browser`` gives the page
 ``window.jupyterapp``, through which the test runs the same command as Kernel > Restart
 Kernel and Run All Cells…, and reads the notebook's state.
 
-The browser is Debian's Chromium, driven by Playwright in a child process (this file,
+The browser is Debian's Chromium (:mod:`nkarms.site.browser`), driven by Playwright in a child process (this file,
 run as a script: :func:`drive`). It may talk only to 127.0.0.1: every other request is
 blocked, recorded, and fails the test. The child process exists because a chart can
 freeze JupyterLab's page (its main thread spinning forever), and then Playwright never
@@ -53,11 +53,6 @@ VEGA_MIME = "application/vnd.vega.v5+json"
 # What the kernel and the chapters need: data/, and _toc.yml, _config.yml and
 # CITATION.cff at the project root.
 COPIED = ("chapters", "data", "_toc.yml", "_config.yml", "CITATION.cff")
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
-]
 SERVER_START_TIMEOUT = 60
 STEP_TIMEOUT = 30  # seconds, for each step in the browser
 RUN_ALL_TIMEOUT = 90
@@ -133,6 +128,8 @@ def drive(notebook_url: str, expected_charts: int) -> None:
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
+    from nkarms.site import browser as chromium
+
     def say(**message: Any) -> None:
         print(json.dumps(message), flush=True)
 
@@ -143,7 +140,7 @@ def drive(notebook_url: str, expected_charts: int) -> None:
     page_errors: list[str] = []
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            browser = chromium.launch(playwright)
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
             context.route("**/*", lambda route: route.continue_() if is_local(route.request.url)
                           else route.abort("blockedbyclient"))
