@@ -99,6 +99,14 @@ def test_a_later_about_figure_is_disagreement_not_growth() -> None:
     assert result.likelihood == "likely"  # two claimants, one primary, spread exactly 2
 
 
+def test_central_is_the_median_of_point_figures() -> None:
+    claims = frame(claim("x", "x", "2024-01-01", 10_000), claim("y", "y", "2024-01-01", 11_000),
+                   claim("z", "z", "2024-01-01", 20_000), claim("w", "w", "2024-01-01", low=9_000, high=30_000, qualifier="range"))
+    result = jd.judge(claims, "containers_shipped")
+    assert result.central == 11_000  # the middle of 10,000, 11,000 and 20,000; the range states no midpoint
+    assert (result.low, result.high) == (9_000, 30_000)
+
+
 def test_one_sided_bands_read_as_bounds() -> None:
     below = jd.judge(frame(claim("x", "x", "2024-01-23", high=50, qualifier="fewer than")), "containers_shipped")
     assert (below.low, below.high, below.open_below, below.central) == (50, 50, True, None)
