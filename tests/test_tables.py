@@ -142,3 +142,25 @@ def test_dates_are_shown_without_a_leading_zero_and_missing_ones_blank() -> None
     frame = pd.DataFrame({"when": pd.to_datetime(["2024-05-02", None, "2024-11-28"])})
     shown = tables.table(frame, {"when": "Date"}, "dates").frame
     assert shown["Date"].tolist() == ["2 May 2024", "", "28 Nov 2024"]
+
+
+def test_years_and_resolution_numbers_print_without_separators() -> None:
+    frame = pd.DataFrame({"year_of_order": [2023, 2024], "resolution": [1718, 2397], "number_delivered": [1000, 24]})
+    cells = parse(tables.table(frame, {"year_of_order": "Year of order", "resolution": "Resolution",
+                                       "number_delivered": "Number delivered"}, label="t")._repr_html_())
+    assert [row[:2] for row in cells.rows] == [[str(y), str(r)] for y, r in zip(frame["year_of_order"], frame["resolution"])]
+    assert [row[2] for row in cells.rows] == [f"{n:,}" for n in frame["number_delivered"]]
+
+
+def test_headings_come_from_one_list_of_labels() -> None:
+    frame = pd.DataFrame({"as_of": pd.to_datetime(["2024-01-01"]), "launch_place": ["Kursk"]})
+    shown = tables.table(frame, ["as_of", "launch_place"], label="t").frame
+    assert list(shown.columns) == [tables.LABELS["as_of"], "Launch place"]
+    assert list(tables.table(frame, {"as_of": None}, label="t").frame.columns) == [tables.LABELS["as_of"]]
+
+
+def test_hyphenated_words_are_kept_whole_and_numbers_align_right() -> None:
+    frame = pd.DataFrame({"system": ["Iskander-M/KN-23 launcher"], "rows": [12_000]})
+    markup = tables.table(frame, {"system": "System", "rows": "Rows"}, label="t")._repr_html_()
+    assert '<span class="nk-word">Iskander-M/KN-23</span> launcher' in markup
+    assert '<td class="nk-num">12,000</td>' in markup and '<td class="nk-num"><span' not in markup
