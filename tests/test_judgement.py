@@ -198,3 +198,14 @@ def test_band_never_leaves_the_span_of_its_claims(claims: pd.DataFrame) -> None:
     assert set(used["kind"]) == {"count"}
     assert used["claimant_id"].is_unique and result.n_independent == len(used)
     assert sorted(result.used_ids + tuple(claim_id for claim_id, _ in result.excluded)) == sorted(claims["id"])
+
+
+@pytest.mark.parametrize(("row", "text"), [
+    (claim("x", "x", "2024-01-01", low=2_000, qualifier="at least"), "at least 2,000 containers"),
+    (claim("x", "x", "2024-01-01", high=50, qualifier="fewer than"), "fewer than 50 containers"),
+    (claim("x", "x", "2024-01-01", low=4_000, high=6_000, qualifier="range"), "4,000 to 6,000 containers"),
+    (claim("x", "x", "2024-01-01", 148, qualifier="as stated"), "148 containers"),
+    (claim("x", "x", "2024-01-01", 28_000), "about 28,000 containers"),
+])
+def test_claim_text_for_every_qualifier(row: dict, text: str) -> None:
+    assert jd.claim_text(frame(row).iloc[0]) == text

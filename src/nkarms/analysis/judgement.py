@@ -224,6 +224,19 @@ def best_estimate(metric: str, period_start: str | None = None, period_end: str 
     return judge(with_tiers(estimates, sources), metric, start, end)
 
 
+def claim_text(claim: pd.Series) -> str:
+    """One claim as stated, for every qualifier (rule 5): ``more than 20,000 containers``, ``4,000,000 to 6,000,000 rounds``."""
+    if claim["qualifier"] in LOWER_BOUNDS:
+        figure = f"{claim['qualifier']} {claim['low']:,.0f}"
+    elif claim["qualifier"] in UPPER_BOUNDS:
+        figure = f"{claim['qualifier']} {claim['high']:,.0f}"
+    elif claim["qualifier"] == "range":
+        figure = f"{claim['low']:,.0f} to {claim['high']:,.0f}"
+    else:
+        figure = f"{'about ' if claim['qualifier'] == 'about' else ''}{claim['value']:,.0f}"
+    return f"{figure} {claim['unit']}"
+
+
 def band_text(judgement: Judgement, unit: str = "") -> str:
     """The band as a reader reads it: ``20,000 to 28,000``, ``more than 10,000``, ``fewer than 50``."""
     suffix = f" {unit}" if unit else ""

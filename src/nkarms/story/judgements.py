@@ -1,0 +1,98 @@
+"""Key judgements: each headline quantity's best estimate as a sentence with its likelihood word.
+
+A headline names a quantity and how to say it ("North Korea has shipped {band}
+to Russia"); :func:`judge_all` computes each with
+:func:`nkarms.analysis.judgement.best_estimate`, :func:`glue_judgements` glues
+each sentence and its parts for the prose, and :func:`judgement_table` lists
+the figures behind them. The sentence leads with the ICD 203 word and its
+probability range and ends with the reasons, so a reader sees both.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from nkarms.analysis.judgement import Judgement, band_text, best_estimate
+from nkarms.dates import long_month
+from nkarms.story import publish
+
+TIER_WORDS = {"primary": "a primary document", "news": "news reports only", "aggregator": "reposts only"}
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One headline quantity: a glue key, the metric, its unit and the finding with a ``{band}`` slot."""
+
+    key: str
+    metric: str
+    unit: str
+    finding: str
+    period_start: str | None = None
+    period_end: str | None = None
+
+
+def lead(judgement: Judgement) -> str:
+    """``It is very likely (80-95 %) that`` or ``There is a roughly even chance (45-55 %) that``."""
+    opening = "There is a" if judgement.likelihood == "roughly even chance" else "It is"
+    return f"{opening} {judgement.likelihood} ({judgement.probability}) that"
+
+
+def basis(judgement: Judgement) -> str:
+    """The reasons in short: confidence, independent claimants, best tier, agreement."""
+    n = judgement.n_independent
+    agreement = "" if judgement.low == judgement.high else f", highest figure {judgement.spread:.1f} times the lowest"
+    return (f"{judgement.confidence.capitalize()} confidence: {n} independent claimant{'s' if n != 1 else ''}, "
+            f"best source {TIER_WORDS[judgement.best_tier]}{agreement}")
+
+
+def sentence(headline: Headline, judgement: Judgement) -> str:
+    """The whole judgement as one Markdown sentence, with the band in bold."""
+    band = f"**{band_text(judgement, headline.unit)}**"
+    central = "" if judgement.central is None or judgement.low == judgement.high else f"; central figure {judgement.central:,.0f}"
+    return (f"{lead(judgement)} {headline.finding.format(band=band)} "
+            f"(as of {long_month(judgement.as_of)}{central}). {basis(judgement)}.")
+
+
+def judge_all(headlines: list[Headline], estimates: pd.DataFrame | None = None,
+              sources: pd.DataFrame | None = None) -> list[tuple[Headline, Judgement]]:
+    """Each headline with its best current estimate."""
+    return [(headline, best_estimate(headline.metric, headline.period_start, headline.period_end, estimates, sources))
+            for headline in headlines]
+
+
+def glue_judgements(judged: list[tuple[Headline, Judgement]]) -> list[str]:
+    """Glue, per headline, ``j-KEY`` (the sentence, Markdown), ``j-KEY-band``, ``j-KEY-word`` and ``j-KEY-n``."""
+    sentences = []
+    for headline, judgement in judged:
+        key = f"j-{headline.key}"
+        sentences.append(publish.markdown(key, sentence(headline, judgement)))
+        publish.text(f"{key}-band", band_text(judgement, headline.unit))
+        publish.text(f"{key}-word", judgement.likelihood)
+        publish.number(f"{key}-n", judgement.n_independent)
+    return sentences
+
+
+def judgement_table(judged: list[tuple[Headline, Judgement]], estimates: pd.DataFrame) -> pd.DataFrame:
+    """One row per headline: band, central figure, likelihood, claimants, tier, claims used and set aside.
+
+    ``source_ids`` holds the sources of the claims the band rests on, for the table's source line.
+    """
+    source_ids = estimates.set_index("id")["source_ids"]
+    rows = []
+    for headline, judgement in judged:
+        rows.append({
+            "metric": headline.metric,
+            "band": band_text(judgement, headline.unit),
+            "central": judgement.central,
+            "likelihood": judgement.likelihood,
+            "n_independent": judgement.n_independent,
+            "claimants": "; ".join(judgement.claimants),
+            "best_tier": judgement.best_tier,
+            "as_of": judgement.as_of,
+            "used": len(judgement.used_ids),
+            "set_aside": len(judgement.excluded),
+            "reason": judgement.reason,
+            "source_ids": ";".join(source_ids[list(judgement.used_ids)]),
+        })
+    return pd.DataFrame(rows)

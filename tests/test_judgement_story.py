@@ -1,0 +1,94 @@
+"""Judgement sentences, their table and the band chart (nkarms.story.judgements, nkarms.story.bands).
+
+Small hand-made claims of a made-up quantity; each expected sentence is written
+out by hand from the rules, not produced by the code under test.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from nkarms.analysis import judgement as jd
+from nkarms.story import bands, judgements
+
+COLUMNS = ["id", "metric", "value", "low", "high", "qualifier", "unit", "as_of", "claimant", "counts", "basis",
+           "source_ids", "kind", "period_start", "period_end", "claimant_id", "tier"]
+HEADLINE = judgements.Headline("boxes", "boxes_shipped", "containers", "North Korea has shipped {band} to Russia")
+
+
+def row(claim_id: str, who: str, end: str, value: float | None = None, low: float | None = None,
+        high: float | None = None, qualifier: str = "about", kind: str = "count", tier: str = "news") -> dict:
+    return {"id": claim_id, "metric": "boxes_shipped", "value": value, "low": low, "high": high, "qualifier": qualifier,
+            "unit": "containers", "as_of": end, "claimant": f"Claimant {who.upper()}", "counts": "containers", "basis": None,
+            "source_ids": f"src-{claim_id}", "kind": kind, "period_start": None, "period_end": end, "claimant_id": who, "tier": tier}
+
+
+def frame(*rows: dict) -> pd.DataFrame:
+    table = pd.DataFrame(list(rows), columns=COLUMNS)
+    for column in ("value", "low", "high"):
+        table[column] = table[column].astype("Float64")
+    for column in ("as_of", "period_start", "period_end"):
+        table[column] = pd.to_datetime(table[column], format="%Y-%m-%d")
+    return table
+
+
+@pytest.fixture
+def claims() -> pd.DataFrame:
+    return frame(
+        row("old", "a", "2023-10-13", low=1_000, qualifier="more than"),
+        row("b", "b", "2024-12-18", low=20_000, qualifier="more than", tier="primary"),
+        row("c", "c", "2025-05-29", 22_000),
+        row("d", "d", "2025-07-13", 28_000),
+        row("plan", "d", "2025-07-13", 40_000, kind="projection"),
+        row("capacity", "e", "2025-07-13", 12_000_000, kind="conversion"),
+    )
+
+
+def test_sentence_leads_with_the_word_and_ends_with_the_reasons(claims: pd.DataFrame) -> None:
+    judged = jd.judge(claims, "boxes_shipped")
+    assert judgements.sentence(HEADLINE, judged) == (
+        "It is very likely (80-95 %) that North Korea has shipped **20,000 to 28,000 containers** to Russia "
+        "(as of July 2025; central figure 25,000). "
+        "High confidence: 3 independent claimants, best source a primary document, highest figure 1.4 times the lowest."
+    )
+
+
+def test_a_lone_bound_reads_as_a_bound_with_low_confidence() -> None:
+    judged = jd.judge(frame(row("x", "x", "2024-01-23", high=50, qualifier="fewer than")), "boxes_shipped")
+    assert judgements.sentence(HEADLINE, judged) == (
+        "There is a roughly even chance (45-55 %) that North Korea has shipped **fewer than 50 containers** to Russia "
+        "(as of January 2024). Low confidence: 1 independent claimant, best source news reports only."
+    )
+
+
+def test_table_lists_the_sources_of_the_claims_in_the_band(claims: pd.DataFrame) -> None:
+    table = judgements.judgement_table([(HEADLINE, jd.judge(claims, "boxes_shipped"))], claims)
+    assert table.loc[0, "source_ids"] == "src-b;src-c;src-d"
+    assert (table.loc[0, "used"], table.loc[0, "set_aside"]) == (3, 3)
+
+
+def test_glue_names_each_part(claims: pd.DataFrame, monkeypatch: pytest.MonkeyPatch) -> None:
+    glued = {}
+    monkeypatch.setattr(judgements.publish, "glue", lambda name, value, display=True: glued.update({name: value}))
+    judgements.glue_judgements([(HEADLINE, jd.judge(claims, "boxes_shipped"))])
+    assert glued["j-boxes-band"] == "20,000 to 28,000 containers"
+    assert glued["j-boxes-word"] == "very likely"
+    assert glued["j-boxes-n"] == 3
+    assert "**20,000 to 28,000 containers**" in glued["j-boxes"].data
+
+
+def test_band_is_drawn_first_behind_every_claim(claims: pd.DataFrame) -> None:
+    judged = jd.judge(claims, "boxes_shipped")
+    spec = bands.band_chart(claims, judged, "containers", "Boxes", "Containers", "Claims of boxes.").to_dict()
+    datasets = spec["datasets"]
+    first = spec["layer"][0]
+    assert first["mark"]["type"] == "rect"
+    assert datasets[first["data"]["name"]] == [{"low": 20_000.0, "high": 28_000.0, "label": "20,000 to 28,000 containers (very likely)"}]
+    points = spec["layer"][-1]
+    marks = {entry["stated"]: entry["role"] for entry in datasets[points["data"]["name"]]}
+    assert marks == {
+        "more than 1,000 containers": "count set aside", "more than 20,000 containers": "count in the band",
+        "about 22,000 containers": "count in the band", "about 28,000 containers": "count in the band",
+        "about 40,000 containers": "projection or plan", "about 12,000,000 containers": "conversion (capacity)",
+    }
+    assert "3 of 6 claims rest in it" in spec["description"]
