@@ -65,6 +65,8 @@ def test_table_lists_the_sources_of_the_claims_in_the_band(claims: pd.DataFrame)
     table = judgements.judgement_table([(HEADLINE, jd.judge(claims, "boxes_shipped"))], claims)
     assert table.loc[0, "source_ids"] == "src-b;src-c;src-d"
     assert (table.loc[0, "used"], table.loc[0, "set_aside"]) == (3, 3)
+    assert table.loc[0, "not_counted"] == (
+        "conversion: about 12,000,000 containers (Claimant E); projection: about 40,000 containers (Claimant D)")
 
 
 def test_glue_names_each_part(claims: pd.DataFrame, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -92,3 +94,16 @@ def test_band_is_drawn_first_behind_every_claim(claims: pd.DataFrame) -> None:
         "about 40,000 containers": "projection or plan", "about 12,000,000 containers": "conversion (capacity)",
     }
     assert "3 of 6 claims rest in it" in spec["description"]
+
+
+def test_methods_text_quotes_every_rule_of_the_module() -> None:
+    text = judgements.method_markdown(jd)
+    numbered = [line for line in text.splitlines() if line[:2].rstrip(".").isdigit() and line[1:3].startswith(".")]
+    assert [line.split(".")[0] for line in numbered] == [str(n) for n in range(1, 10)]
+    assert "**The band**" in text and "**Which claims count**" in text
+    assert "Best current estimates" not in text  # the summary line is the module's, not a rule
+
+
+def test_large_figures_read_in_millions_and_billions() -> None:
+    assert [jd.figure_text(x) for x in (28_000, 4_800_000, 12_000_000, 20_000_000_000)] == [
+        "28,000", "4.8 million", "12 million", "20 billion"]

@@ -1,7 +1,5 @@
 """Best current estimates: a band, a central value and a confidence for each headline quantity.
 
-The rules below are the whole method; the methods chapter quotes them.
-
 Which claims count
     1. A headline quantity is one ``metric`` over one period: the cumulative
        total since transfers began (``period_start`` empty), or a window given
@@ -13,8 +11,8 @@ Which claims count
        beside the band, labelled, and never enters it.
     3. One claimant, one claim. Rows with the same ``claimant_id`` are not
        independent; only each claimant's newest claim (latest ``period_end``,
-       then latest ``as_of``) is current. Its older claims are "superseded by
-       the same claimant".
+       then latest ``as_of``, then the last ``id``) is current. Its older
+       claims are "superseded by the same claimant".
     4. Cumulative totals only grow. A cumulative claim is "superseded by
        growth" when another claimant later (a later ``period_end``) states a
        minimum (``at least``, ``more than``, or the bottom of a range) above
@@ -237,10 +235,18 @@ def claim_text(claim: pd.Series) -> str:
     return f"{figure} {claim['unit']}"
 
 
+def figure_text(figure: float) -> str:
+    """A figure for prose: ``28,000``, ``4.8 million``, ``20 billion`` (three significant digits at most above a million)."""
+    for size, word in ((1e9, "billion"), (1e6, "million")):
+        if abs(figure) >= size:
+            return f"{figure / size:.3g} {word}"
+    return f"{figure:,.0f}"
+
+
 def band_text(judgement: Judgement, unit: str = "") -> str:
-    """The band as a reader reads it: ``20,000 to 28,000``, ``more than 10,000``, ``fewer than 50``."""
+    """The band as a reader reads it: ``20,000 to 28,000``, ``more than 10 million``, ``fewer than 50``."""
     suffix = f" {unit}" if unit else ""
-    low, high = f"{judgement.low:,.0f}", f"{judgement.high:,.0f}"
+    low, high = figure_text(judgement.low), figure_text(judgement.high)
     if judgement.low == judgement.high:
         prefix = "more than " if judgement.open_above else "fewer than " if judgement.open_below else ""
         return f"{prefix}{high}{suffix}"

@@ -9,11 +9,14 @@ probability range and ends with the reasons, so a reader sees both.
 """
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
+from types import ModuleType
 
 import pandas as pd
 
-from nkarms.analysis.judgement import Judgement, band_text, best_estimate
+from nkarms.analysis.estimates import METRIC_LABELS
+from nkarms.analysis.judgement import Judgement, band_text, best_estimate, claim_text, figure_text
 from nkarms.dates import long_month
 from nkarms.story import publish
 
@@ -49,7 +52,7 @@ def basis(judgement: Judgement) -> str:
 def sentence(headline: Headline, judgement: Judgement) -> str:
     """The whole judgement as one Markdown sentence, with the band in bold."""
     band = f"**{band_text(judgement, headline.unit)}**"
-    central = "" if judgement.central is None or judgement.low == judgement.high else f"; central figure {judgement.central:,.0f}"
+    central = "" if judgement.central is None or judgement.low == judgement.high else f"; central figure {figure_text(judgement.central)}"
     return (f"{lead(judgement)} {headline.finding.format(band=band)} "
             f"(as of {long_month(judgement.as_of)}{central}). {basis(judgement)}.")
 
@@ -76,13 +79,15 @@ def glue_judgements(judged: list[tuple[Headline, Judgement]]) -> list[str]:
 def judgement_table(judged: list[tuple[Headline, Judgement]], estimates: pd.DataFrame) -> pd.DataFrame:
     """One row per headline: band, central figure, likelihood, claimants, tier, claims used and set aside.
 
+    ``not_counted`` lists the projections and conversions of the quantity, labelled, which never enter the band.
     ``source_ids`` holds the sources of the claims the band rests on, for the table's source line.
     """
-    source_ids = estimates.set_index("id")["source_ids"]
+    indexed = estimates.set_index("id")
     rows = []
     for headline, judgement in judged:
+        labelled = [claim_id for claim_id, why in judgement.excluded if why.startswith(("projection", "conversion"))]
         rows.append({
-            "metric": headline.metric,
+            "metric": METRIC_LABELS.get(headline.metric, headline.metric),
             "band": band_text(judgement, headline.unit),
             "central": judgement.central,
             "likelihood": judgement.likelihood,
@@ -93,6 +98,28 @@ def judgement_table(judged: list[tuple[Headline, Judgement]], estimates: pd.Data
             "used": len(judgement.used_ids),
             "set_aside": len(judgement.excluded),
             "reason": judgement.reason,
-            "source_ids": ";".join(source_ids[list(judgement.used_ids)]),
+            "not_counted": "; ".join(f"{indexed.at[i, 'kind']}: {claim_text(indexed.loc[i])} ({indexed.at[i, 'claimant']})" for i in labelled),
+            "source_ids": ";".join(indexed.loc[list(judgement.used_ids), "source_ids"]),
         })
     return pd.DataFrame(rows)
+
+
+def method_markdown(module: ModuleType) -> str:
+    """A module's documented rules as Markdown, so the methods chapter quotes the code's own statement of them.
+
+    The docstring's first paragraph is dropped; an unindented line becomes a
+    bold heading and the indented text under it is kept as written.
+    """
+    _, _, body = (module.__doc__ or "").strip().partition("\n\n")
+    if not body:
+        raise ValueError(f"{module.__name__} documents no rules below its summary line")
+    parts, block = [], []
+    for line in body.splitlines() + [""]:
+        if line and not line.startswith(" "):
+            parts.append(textwrap.dedent("\n".join(block)).strip())
+            parts.append(f"**{line.strip()}**")
+            block = []
+        else:
+            block.append(line)
+    parts.append(textwrap.dedent("\n".join(block)).strip())
+    return "\n\n".join(part for part in parts if part)
