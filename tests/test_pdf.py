@@ -1,4 +1,4 @@
-"""Tests of the PDF export (``python -m nkarms.build pdf``, src/nkarms/site/pdf.py).
+"""Tests of the PDF export (``python -m nkarms.build pdf``, src/nkarms/site/pdf.py and its helpers).
 
 The PDF is built once per session from a temporary copy of the project (all but
 ``.venv``, ``.git`` and ``_build``; ``src`` is linked, so the execution
@@ -14,6 +14,8 @@ Set NKARMS_TEST_PROJECT to build a copy of another checkout instead of this one.
 """
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import html
 import json
 import os
@@ -22,18 +24,19 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.request
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 import nbformat
 import numpy as np
-import pandas as pd
 import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from nkarms.site import pdf
+from nkarms.site import cover, pdf
+from nkarms.site.browser import require as require_chromium
 
 PROJECT = Path(os.environ.get("NKARMS_TEST_PROJECT", Path(__file__).resolve().parents[1]))
 # Everything the build may read (chapters read files such as CITATION.cff), but
@@ -72,8 +75,8 @@ def test_toc_chapters_number_every_chapter_after_the_root(tmp_path):
     (tmp_path / "_toc.yml").write_text(
         "format: jb-book\nroot: chapters/00-a\nchapters:\n  - file: chapters/01-b\n  - file: chapters/02-c\n"
     )
-    assert pdf.toc_chapters(tmp_path) == [
-        pdf.Chapter("chapters/00-a", None), pdf.Chapter("chapters/01-b", 1), pdf.Chapter("chapters/02-c", 2),
+    assert cover.toc_chapters(tmp_path) == [
+        cover.Chapter("chapters/00-a", None), cover.Chapter("chapters/01-b", 1), cover.Chapter("chapters/02-c", 2),
     ]
 
 
@@ -82,6 +85,66 @@ def test_print_css_is_linked_once():
     linked = pdf.with_print_css(page)
     assert linked.count("print.css") == 1 and 'media="print"' in linked
     assert pdf.with_print_css(linked) == linked
+
+
+SMALL_PAGE = """<html><head><title>t</title></head><body><article class="bd-article">
+<section><h1>Key findings<a class="headerlink" href="#k">#</a></h1>
+<p><a href="https://example.org/a">a source</a> and <a href="https://example.org/b">https://example.org/b</a>,
+<a href="#document-chapters/01-b">the next chapter</a>, <a href="data/t.csv">a table</a>.</p></section>
+<span id="document-chapters/01-b"></span><section><h2>Boats</h2><p>text</p></section>
+</article></body></html>"""
+SMALL_COVER = {"title": "Arms", "subtitle": "A test", "author": "Team", "data_date": "4 December 2026", "version": "9.9.9"}
+
+
+def test_the_report_is_served_with_print_css_beside_the_site(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "t.csv").write_text("x\n1\n", encoding="utf-8")
+    (tmp_path / "page.html").write_text(SMALL_PAGE, encoding="utf-8")
+    with pdf.serve_report(tmp_path, tmp_path / "page.html") as server:
+        def get(path: str) -> bytes:
+            with urllib.request.urlopen(server.base_url + path, timeout=10) as response:
+                return response.read()
+
+        report = get(pdf.REPORT_PATH).decode("utf-8")
+        assert report.count('media="print"') == 1 and "Key findings" in report
+        css_path = re.search(r'href="([^"]*print\.css)"', report).group(1)
+        assert get(css_path) == (Path(pdf.__file__).parent / "static" / "print.css").read_bytes()
+        assert get("/data/t.csv") == b"x\n1\n"
+
+
+def test_the_prepare_script_adds_cover_contents_and_chapter_marks(browser, tmp_path):
+    """static/pdf-prepare.js on a two-chapter page, in the same Chromium the PDF uses."""
+    (tmp_path / "page.html").write_text(SMALL_PAGE, encoding="utf-8")
+    chapters = [{"docname": "chapters/00-a", "number": None}, {"docname": "chapters/01-b", "number": 1}]
+    with pdf.serve_report(tmp_path, tmp_path / "page.html") as server:
+        page = browser.new_page()
+        try:
+            page.goto(server.base_url + pdf.REPORT_PATH)
+            page.add_script_tag(path=str(pdf.PREPARE_JS))
+            assert page.evaluate("() => window.nkPdf.chartsDone()") is True
+            lost = page.evaluate("(args) => window.nkPdf.prepare(args)", {
+                "cover": SMALL_COVER, "chapters": [*chapters, {"docname": "chapters/02-c", "number": 2}], "baseurl": None})
+            assert lost == {"missing": ["chapters/02-c"]}
+            page.reload()
+            page.add_script_tag(path=str(pdf.PREPARE_JS))
+            done = page.evaluate("(args) => window.nkPdf.prepare(args)", {
+                "cover": SMALL_COVER, "chapters": chapters, "baseurl": "https://example.org/report/"})
+            assert [(c["id"], c["title"]) for c in done["chapters"]] == [("nk-chapter-0", "Key findings"), ("nk-chapter-1", "Boats")]
+            page.evaluate("(pages) => window.nkPdf.fillPages(pages)", {"nk-chapter-0": 3, "nk-chapter-1": 5})
+            facts = page.eval_on_selector_all(".nk-cover-facts > *", "(nodes) => nodes.map((n) => n.textContent)")
+            assert facts == ["Data as of", "4 December 2026", "Version", "9.9.9"]
+            entries = page.eval_on_selector_all(
+                ".nk-toc-entry", "(links) => links.map((a) => [a.getAttribute('href'), ...[...a.children].map((s) => s.textContent)])")
+            assert entries == [["#nk-chapter-0", "", "Key findings", "3"], ["#nk-chapter-1", "1", "Boats", "5"]]
+            assert page.text_content("#nk-chapter-1 > .nk-chapter-label") == "Chapter 1"
+            hrefs = page.eval_on_selector_all("article a", "(links) => links.map((a) => a.getAttribute('href'))")
+            assert "#document-chapters/01-b" in hrefs, "a link within the report stays a link within the PDF"
+            assert "https://example.org/report/data/t.csv" in hrefs, "a link to a file points at the published site"
+            notes = page.inner_text("section.nk-chapter .nk-link-notes")
+            assert "https://example.org/a" in notes and "https://example.org/b" not in notes, notes
+            assert page.title() == "Arms: A test"
+        finally:
+            page.close()
 
 
 # --- the built PDF ---------------------------------------------------------------
@@ -130,7 +193,7 @@ class Built:
 def built(tmp_path_factory) -> Built:
     for tool in ("pdfinfo", "pdftotext", "pdftoppm"):
         assert shutil.which(tool), f"{tool} is missing: run `make system-deps` (Debian poppler-utils)"
-    assert pdf.CHROMIUM.exists(), f"{pdf.CHROMIUM} is missing: run `make system-deps` (Debian chromium)"
+    require_chromium()
     root = tmp_path_factory.mktemp("pdf-project") / "project"
     shutil.copytree(PROJECT, root, symlinks=True, ignore=shutil.ignore_patterns(*NOT_COPIED))
     if (PROJECT / "src").is_dir():
@@ -157,7 +220,7 @@ def built(tmp_path_factory) -> Built:
 def chapters(built) -> list[tuple[int | None, str]]:
     """(number, title) of every chapter in _toc.yml order, titles read from the notebooks."""
     result = []
-    for chapter in pdf.toc_chapters(built.root):
+    for chapter in cover.toc_chapters(built.root):
         notebook = nbformat.read(built.root / f"{chapter.docname}.ipynb", as_version=4)
         title = next(
             line[2:].strip()
@@ -188,21 +251,23 @@ def test_page_count_and_a4(built, chapters):
     assert all(size.endswith("(A4)") for size in sizes), set(sizes)
 
 
+def newest_release(root: Path) -> tuple[str, dt.date]:
+    """The newest row of data/changelog.csv, read here with csv: (version, date)."""
+    with (root / "data" / "changelog.csv").open(encoding="utf-8", newline="") as handle:
+        rows = [(row["version"], dt.date.fromisoformat(row["date"])) for row in csv.DictReader(handle)]
+    return max(rows, key=lambda row: row[1])
+
+
 def test_cover_names_the_report_its_data_date_and_version(built):
-    cover = normal(built.pages[0])
+    """The cover's "data as of" and version are the changelog's newest release, as on the site's data box."""
+    page = normal(built.pages[0])
     config = yaml.safe_load((built.root / "_config.yml").read_text(encoding="utf-8"))
     for part in config["title"].split(": "):
-        assert normal(part) in cover
-    package = json.loads((built.root / "data" / "datapackage.json").read_text(encoding="utf-8"))
-    newest = max(
-        pd.to_datetime(pd.read_csv(built.root / "data" / resource["path"], usecols=[field["name"]])[field["name"]]).max().date()
-        for resource in package["resources"] if resource["name"] not in pdf.NOT_DATA_TABLES
-        for field in resource["schema"]["fields"]
-        if field["type"] == "date" and field["name"] not in pdf.NOT_DATA_DATES
-    )
-    assert f"Data as of {newest.day} {newest:%B %Y}" in cover
-    assert f"Version {package['version']}" in cover
-    assert "page 1 of" not in cover, "the cover has no running header or page number"
+        assert normal(part) in page
+    version, day = newest_release(built.root)
+    assert f"Data as of {day.day} {day:%B %Y}" in page
+    assert f"Version {version}" in page
+    assert "page 1 of" not in page, "the cover has no running header or page number"
 
 
 def test_contents_list_the_chapters_in_toc_order(built, chapters):

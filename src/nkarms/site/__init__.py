@@ -4,7 +4,9 @@ Owns the Sphinx extensions (``sphinx_ext``: offline chart runtime and CSP;
 ``sphinx_data``: data downloads, per-page data notes, link previews;
 ``sphinx_icons``: the theme's icon font cut to what the site shows), chart
 rendering (``render``), the list of built pages (``pages``), the loopback
-server (``localserver``), the PDF (``pdf``) and the static assets (``static/``:
-CSS and JavaScript live in files, not in Python strings). It may import every
-earlier stage, never ``nkarms.build``.
+server (``localserver``), the one browser launcher (``browser``: Debian's
+Chromium and its flags), the PDF (``pdf``, with ``cover`` for what its cover
+and contents say and ``poppler`` to read it back) and the static assets
+(``static/``: CSS and JavaScript live in files, not in Python strings). It
+may import every earlier stage, never ``nkarms.build``.
 """

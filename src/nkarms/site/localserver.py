@@ -1,14 +1,33 @@
-"""Serve a built site on loopback, for the browser tests and the benchmark."""
+"""Serve a built site on loopback, for the PDF, the browser tests and the benchmark."""
 from __future__ import annotations
 
 import http.server
 import sys
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
+
+# An extra answer the server gives at one path instead of a file: (body, Content-Type).
+Answer = tuple[bytes, str]
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    extra: Mapping[str, Answer] = {}
+
+    def do_GET(self) -> None:
+        answer = self.extra.get(urlsplit(self.path).path)
+        if answer is None:
+            super().do_GET()
+            return
+        body, content_type = answer
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass
 
@@ -36,11 +55,21 @@ class Server:
         self.httpd.server_close()
         self.thread.join(timeout=5)
 
+    def __enter__(self) -> Server:
+        return self
 
-def serve(directory: Path) -> Server:
-    """Serve ``directory`` on 127.0.0.1 at a free port, in a background thread."""
-    handler = lambda *args, **kwargs: _QuietHandler(*args, directory=str(directory), **kwargs)  # noqa: E731
-    httpd = _QuietServer(("127.0.0.1", 0), handler)
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def serve(directory: Path, extra: Mapping[str, Answer] | None = None) -> Server:
+    """Serve ``directory`` on 127.0.0.1 at a free port, in a background thread.
+
+    ``extra`` maps URL paths (``/report.html``) to answers given instead of files:
+    the PDF serves its prepared page and print.css this way.
+    """
+    handler = type("Handler", (_QuietHandler,), {"extra": dict(extra or {})})
+    httpd = _QuietServer(("127.0.0.1", 0), lambda *args, **kwargs: handler(*args, directory=str(directory), **kwargs))
     thread = threading.Thread(target=httpd.serve_forever, name="site-server", daemon=True)
     thread.start()
     return Server(httpd, thread)
