@@ -1,5 +1,9 @@
 """CITATION.cff is valid Citation File Format 1.2.0 and says what the report is.
 
+It holds no version or release date: the release has one home, the newest row of
+data/changelog.csv, from which the suggested citation, the installed package's
+version, the site's data box and the PDF's cover all take it.
+
 Validated with jsonschema against the official CFF 1.2.0 schema, kept in
 tests/data/ (see its README) so the test runs offline. cffconvert, the usual
 validator, pins jsonschema 3 and cannot be installed beside this project.
@@ -7,7 +11,9 @@ validator, pins jsonschema 3 and cannot be installed beside this project.
 from __future__ import annotations
 
 import copy
+import csv
 import datetime as dt
+import importlib.metadata
 import json
 from pathlib import Path
 from typing import Any
@@ -71,23 +77,26 @@ def test_citation_says_what_the_report_is(citation: dict) -> None:
     assert citation.get("type", "software") == "software"
 
 
-def test_versions_agree_with_the_package(citation: dict) -> None:
-    import tomllib
+def newest_release(changelog: Path) -> tuple[str, dt.date]:
+    """The newest row of a changelog, read here with csv: (version, date)."""
+    with changelog.open(encoding="utf-8", newline="") as handle:
+        rows = [(row["version"], dt.date.fromisoformat(row["date"])) for row in csv.DictReader(handle)]
+    return max(rows, key=lambda row: row[1])
 
-    project = tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    assert str(citation["version"]) == project["version"]
+
+def test_the_release_is_not_copied_into_the_citation_file(citation: dict) -> None:
+    assert "version" not in citation and "date-released" not in citation
 
 
-def test_version_and_release_date_are_the_latest_data_change(citation: dict) -> None:
-    """A data update is a release: the changelog's newest entry, the data package and the citation agree."""
-    import csv
-    import json
+def test_the_package_version_is_the_newest_release() -> None:
+    import nkarms
 
-    with (PROJECT / "data" / "changelog.csv").open(encoding="utf-8") as handle:
-        latest = max(csv.DictReader(handle), key=lambda row: row["date"])
-    package = json.loads((PROJECT / "data" / "datapackage.json").read_text(encoding="utf-8"))
-    assert str(citation["version"]) == latest["version"] == package["version"]
-    assert citation["date-released"] == latest["date"]
+    version, _ = newest_release(PROJECT / "data" / "changelog.csv")
+    assert nkarms.__version__ == version
+    assert importlib.metadata.version("nkarms") == version, (
+        "the installed metadata is older than data/changelog.csv: reinstall the package "
+        "(.venv/bin/pip install --no-deps --no-build-isolation -e .)"
+    )
 
 
 @pytest.mark.parametrize(("change", "where"), [
@@ -106,9 +115,27 @@ def test_the_schema_catches_a_broken_file(validator: jsonschema.Draft7Validator,
     assert any(message.startswith(where) for message in found), found
 
 
-def test_the_suggested_citation_in_the_report_reads_this_file(citation: dict) -> None:
+def expected_citation(project: Path) -> str:
+    meta = yaml.safe_load((project / "CITATION.cff").read_text(encoding="utf-8"))
+    version, day = newest_release(project / "data" / "changelog.csv")
+    return (f"The nkarms report team ({day.year}). *{meta['title']}*. "
+            f"Version {version}, data as of {day.day} {day:%B %Y}.")
+
+
+def test_the_suggested_citation_in_the_report_reads_this_file_and_the_release() -> None:
     from nkarms.analysis import sources
 
-    assert sources.citation(CITATION) == (
-        f"The nkarms report team ({citation['date-released'][:4]}). *{citation['title']}*. Version {citation['version']}."
-    )
+    assert sources.citation(CITATION) == expected_citation(PROJECT)
+
+
+def test_the_suggested_citation_follows_a_new_release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from nkarms.analysis import sources
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "CITATION.cff").write_text(CITATION.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "data" / "changelog.csv").write_text(
+        "date,version,change\n2027-01-02,0.3.0,newest\n2026-12-04,0.1.1,older\n", encoding="utf-8")
+    monkeypatch.setenv("NKARMS_PROJECT_ROOT", str(tmp_path))
+    cited = sources.citation()
+    assert cited == expected_citation(tmp_path)
+    assert "(2027)" in cited and "Version 0.3.0, data as of 2 January 2027." in cited

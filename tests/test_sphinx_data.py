@@ -1,10 +1,14 @@
 """nkarms.site.sphinx_data: the per-page data box, link previews and the data archive."""
 from __future__ import annotations
 
+import datetime as dt
 import zipfile
 from pathlib import Path
 
+from nkarms.project import Release
 from nkarms.site import sphinx_data
+
+RELEASE = Release(version="0.1.1", data_as_of=dt.date(2026, 12, 4))
 
 MANIFEST = {
     "chapters/03-missiles.ipynb": {"inputs": {
@@ -19,15 +23,9 @@ def test_tables_read_are_the_csv_files_a_chapter_read() -> None:
     assert sphinx_data.tables_read(MANIFEST, "chapters/99-unknown") == []
 
 
-def test_latest_change_is_the_newest_changelog_date(tmp_path: Path) -> None:
-    changelog = tmp_path / "changelog.csv"
-    changelog.write_text("date,version,change\n2026-11-28,0.1.0,a\n2026-12-04,0.1.1,b\n2026-01-02,0.0.9,c\n", encoding="utf-8")
-    assert sphinx_data.latest_change(changelog) == "2026-12-04"
-
-
 def test_page_box_says_version_date_citation_and_downloads() -> None:
-    box = sphinx_data.page_box("0.1.1", "2026-12-04", 1, ["estimates.csv", "derived/x.csv"], pdf=True)
-    assert "Report version 0.1.1; data last updated 2026-12-04." in box
+    box = sphinx_data.page_box(RELEASE, 1, ["estimates.csv", "derived/x.csv"], pdf=True)
+    assert "Report version 0.1.1; data as of 4 December 2026." in box
     assert 'href="../chapters/08-data-methods.html#how-to-cite">Cite this report</a>' in box
     assert 'href="../CITATION.cff"' in box
     assert 'href="../data/estimates.csv"' in box and 'href="../data/derived/x.csv"' in box
@@ -36,7 +34,7 @@ def test_page_box_says_version_date_citation_and_downloads() -> None:
 
 
 def test_page_box_without_tables_or_pdf_offers_neither() -> None:
-    box = sphinx_data.page_box("0.1.1", "2026-12-04", 0, [])
+    box = sphinx_data.page_box(RELEASE, 0, [])
     assert "Data behind this page" not in box and "PDF" not in box
     assert f'href="data/{sphinx_data.ARCHIVE_NAME}"' in box
 

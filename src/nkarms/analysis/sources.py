@@ -10,7 +10,7 @@ import yaml
 
 from nkarms import project
 from nkarms.data import load_sources, reads, resource_descriptor, split_ids
-from nkarms.dates import short_day
+from nkarms.dates import long_day, short_day
 
 # A link's address may hold one level of balanced parentheses, as CommonMark allows.
 MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()\s]|\([^()\s]*\))*\)")
@@ -91,9 +91,15 @@ def attribution(frame: pd.DataFrame) -> pd.Series:
 
 
 def citation(path: Path | None = None) -> str:
-    """The suggested citation of the report, from its CITATION.cff."""
-    path = path or project.root() / "CITATION.cff"
+    """The suggested citation: authors and title from CITATION.cff, year, version and date from the release."""
+    root = project.root()
+    path = path or root / "CITATION.cff"
     reads.record(path)
+    reads.record(project.data_dir(root) / "changelog.csv")
     meta = yaml.safe_load(path.read_text(encoding="utf-8"))
+    release = project.release(root)
     authors = "; ".join(a.get("name") or f"{a.get('family-names')}, {a.get('given-names')}" for a in meta["authors"])
-    return f"{authors} ({str(meta['date-released'])[:4]}). *{meta['title']}*. Version {meta['version']}. {meta.get('url', '')}".strip()
+    return (
+        f"{authors} ({release.data_as_of.year}). *{meta['title']}*. Version {release.version}, "
+        f"data as of {long_day(release.data_as_of)}. {meta.get('url', '')}"
+    ).strip()

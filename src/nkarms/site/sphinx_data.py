@@ -8,14 +8,14 @@
   address (``NKARMS_SITE_URL``, set by the Pages workflow) the image and the
   page's ``og:url`` are absolute; a local build, whose address is not known,
   points at the image relatively.
-- Each chapter page ends with a box: the report's version, the date of the
-  latest data change, a link to the citation, download links for exactly the
+- Each chapter page ends with a box: the report's version and "data as of"
+  date (the release, :func:`nkarms.project.release`, as on the PDF's cover and
+  in the citation), a link to the citation, download links for exactly the
   tables that chapter read when it last ran (from the execution manifest), and,
   when the build also prints the PDF (``nkarms.build site``), a link to it.
 """
 from __future__ import annotations
 
-import csv
 import html
 import json
 import os
@@ -28,6 +28,9 @@ from typing import Any
 import nbformat
 import vl_convert as vlc
 from sphinx.application import Sphinx
+
+from nkarms import project
+from nkarms.dates import long_day
 
 ARCHIVE_NAME = "nk-russia-arms-data.zip"
 PDF_PATH = "_downloads/report.pdf"
@@ -49,20 +52,14 @@ def tables_read(manifest: dict[str, Any], pagename: str) -> list[str]:
     return sorted(name.removeprefix("data/") for name in entry.get("inputs", {}) if name.startswith("data/") and name.endswith(".csv"))
 
 
-def latest_change(changelog: Path) -> str:
-    """The date of the newest entry in data/changelog.csv."""
-    with changelog.open(encoding="utf-8") as handle:
-        return max(row["date"] for row in csv.DictReader(handle))
-
-
-def page_box(version: str, updated: str, depth: int, files: list[str], pdf: bool = False) -> str:
+def page_box(release: project.Release, depth: int, files: list[str], pdf: bool = False) -> str:
     """The HTML of the per-page box; ``depth`` is how many folders below the site root the page is."""
     up = "../" * depth
     links = "".join(f'<li><a href="{up}data/{html.escape(name)}">{html.escape(name)}</a></li>' for name in files)
     tables = f"<p>Data behind this page (CSV):</p><ul>{links}</ul>" if files else ""
     return (
         '<aside class="nk-page-meta" aria-label="About this page\'s data">'
-        f"<p>Report version {html.escape(version)}; data last updated {html.escape(updated)}. "
+        f"<p>Report version {html.escape(release.version)}; data as of {long_day(release.data_as_of)}. "
         f'<a href="{up}chapters/08-data-methods.html#how-to-cite">Cite this report</a> '
         f'(<a href="{up}CITATION.cff">CITATION.cff</a>).</p>'
         f"{tables}"
@@ -78,10 +75,9 @@ def _add_box(app: Sphinx, pagename: str, templatename: str, context: dict, doctr
     root = _root(app)
     manifest_path = root / "chapters" / "execution-manifest.json"
     manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
-    version = json.loads((root / "data" / "datapackage.json").read_text(encoding="utf-8"))["version"]
     box = page_box(
-        version, latest_change(root / "data" / "changelog.csv"), pagename.count("/"),
-        tables_read(manifest, pagename), pdf=os.environ.get(PDF_LINK_ENV) == "1",
+        project.release(root), pagename.count("/"), tables_read(manifest, pagename),
+        pdf=os.environ.get(PDF_LINK_ENV) == "1",
     )
     context["body"] = context.get("body", "") + box
 
