@@ -8,43 +8,47 @@ import subprocess
 import sys
 from pathlib import Path
 
+from nkarms.build import keys
+from nkarms.build.imports import rendering_inputs
 from nkarms.files import sha256
-from nkarms.site.sphinx_data import PDF_LINK_ENV, SITE_URL_ENV
 
-RENDERING = ("site/sphinx_ext.py", "site/sphinx_data.py", "site/sphinx_icons.py", "site/render.py", "site/pages.py", "site/static")
-# Settings that change every page (the PDF link, the site's address in link previews; see nkarms.site.sphinx_data).
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+# Settings that change every page: the PDF link and the site's address in link previews
+# (nkarms.site.sphinx_data's PDF_LINK_ENV and SITE_URL_ENV, named here so that checking
+# them does not load Sphinx; tests/test_cache.py checks they agree).
+PDF_LINK_ENV, SITE_URL_ENV = "NKARMS_LINK_PDF", "NKARMS_SITE_URL"
 RENDERING_SETTINGS = (PDF_LINK_ENV, SITE_URL_ENV)
 
 
-def rendering_hash() -> str:
-    """Hash of the code and settings that turn stored outputs into pages (Sphinx tracks neither)."""
-    package = Path(__file__).resolve().parent
-    files = sorted(p for name in RENDERING for p in ([package / name] if (package / name).is_file() else (package / name).rglob("*")) if p.is_file())
+def rendering_hash(root: Path, package_dir: Path = PACKAGE_DIR) -> str:
+    """Hash of the code, settings and library versions that turn stored outputs into pages (Sphinx tracks none)."""
     digest = hashlib.sha256()
-    for path in files:
-        digest.update(path.relative_to(package).as_posix().encode() + sha256(path).encode())
+    for path in rendering_inputs(root, package_dir):
+        digest.update(path.relative_to(package_dir).as_posix().encode() + sha256(path).encode())
     for name in RENDERING_SETTINGS:
         digest.update(f"{name}={os.environ.get(name, '')}".encode())
+    for name, version in keys.library_versions().items():
+        digest.update(f"{name}=={version}".encode())
     return digest.hexdigest()
 
 
-def clear_if_rendering_changed(root: Path, builder: str) -> Path:
+def clear_if_rendering_changed(root: Path, builder: str) -> tuple[Path, str]:
     """Sphinx rewrites only pages whose sources changed; when our rendering code changed, start clean.
 
-    Returns the stamp file to write once the build has succeeded.
+    Returns the stamp file and the hash to write into it once the build has succeeded.
     """
-    stamp = root / "_build" / f".rendering-{builder}"
-    if not stamp.exists() or stamp.read_text() != rendering_hash():
+    stamp, current = root / "_build" / f".rendering-{builder}", rendering_hash(root)
+    if not stamp.exists() or stamp.read_text() != current:
         for stale in (root / "_build" / builder, root / "_build" / ".doctrees"):
             shutil.rmtree(stale, ignore_errors=True)
-    return stamp
+    return stamp, current
 
 
 def jupyter_book(root: Path, builder: str) -> None:
     """Render the stored outputs with Jupyter Book; warnings are errors."""
-    stamp = clear_if_rendering_changed(root, builder)
+    stamp, current = clear_if_rendering_changed(root, builder)
     command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(root), "--builder", builder, "-W", "--keep-going"]
     result = subprocess.run(command, env={**os.environ, "NKARMS_PROJECT_ROOT": str(root)})
     if result.returncode != 0:
         sys.exit(f"jupyter-book {builder} build failed (warnings are errors); see the messages above")
-    stamp.write_text(rendering_hash())
+    stamp.write_text(current)
