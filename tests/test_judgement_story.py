@@ -107,3 +107,11 @@ def test_methods_text_quotes_every_rule_of_the_module() -> None:
 def test_large_figures_read_in_millions_and_billions() -> None:
     assert [jd.figure_text(x) for x in (28_000, 4_800_000, 12_000_000, 20_000_000_000)] == [
         "28,000", "4.8 million", "12 million", "20 billion"]
+
+
+def test_a_one_figure_band_is_still_drawn() -> None:
+    claims = frame(row("x", "x", "2024-01-23", low=6_000, qualifier="more than"))
+    spec = bands.band_chart(claims, jd.judge(claims, "boxes_shipped"), "soldiers", "T", "Y", "D.").to_dict()
+    first = spec["layer"][0]
+    assert first["mark"]["type"] == "rule" and first["mark"]["strokeWidth"] > 1
+    assert spec["datasets"][first["data"]["name"]][0]["label"] == "more than 6,000 soldiers (roughly even chance)"

@@ -141,7 +141,7 @@ def sort_out(claims: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, str]]]
     current = []
     for _, row in newest.iterrows():
         later = newest[(newest["_end"] > row["_end"]) & (newest["claimant_id"] != row["claimant_id"])]
-        minimums = [(stated_minimum(other), other["claimant_id"]) for _, other in later.iterrows()]
+        minimums = [(stated_minimum(other), other["claimant"]) for _, other in later.iterrows()]
         above = [(figure, who) for figure, who in minimums if figure is not None and figure > max(figures(row))]
         if above:
             figure, who = max(above)

@@ -60,9 +60,13 @@ def band_chart(claims: pd.DataFrame, judgement: Judgement, unit: str, title: str
     y = alt.Y("point:Q", title=y_title, scale=scale)
     strip = pd.DataFrame({"low": [judgement.low], "high": [judgement.high],
                           "label": [f"{band_text(judgement, unit)} ({judgement.likelihood})"]})
-    band = alt.Chart(strip).mark_rect(color=PALETTE[5], opacity=0.25).encode(
-        y=alt.Y("low:Q", scale=scale, title=y_title), y2="high:Q", tooltip=[alt.Tooltip("label:N", title="Best estimate")],
-    )
+    tooltip = [alt.Tooltip("label:N", title="Best estimate")]
+    if judgement.low == judgement.high:  # a one-figure band has no height: draw it as a broad line
+        band = alt.Chart(strip).mark_rule(color=PALETTE[5], opacity=0.5, strokeWidth=10).encode(
+            y=alt.Y("low:Q", scale=scale, title=y_title), tooltip=tooltip)
+    else:
+        band = alt.Chart(strip).mark_rect(color=PALETTE[5], opacity=0.25).encode(
+            y=alt.Y("low:Q", scale=scale, title=y_title), y2="high:Q", tooltip=tooltip)
     layers = [band]
     if judgement.central is not None:
         middle = pd.DataFrame({"central": [judgement.central]})
