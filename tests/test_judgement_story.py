@@ -47,7 +47,7 @@ def claims() -> pd.DataFrame:
 def test_sentence_leads_with_the_word_and_ends_with_the_reasons(claims: pd.DataFrame) -> None:
     judged = jd.judge(claims, "boxes_shipped")
     assert judgements.sentence(HEADLINE, judged) == (
-        "It is very likely (80-95 %) that North Korea has shipped **20,000 to 28,000 containers** to Russia "
+        "It is **very likely** (80-95 %) that North Korea has shipped **20,000 to 28,000 containers** to Russia "
         "(as of July 2025; central figure 25,000). "
         "High confidence: 3 independent claimants, best source a primary document, highest figure 1.4 times the lowest."
     )
@@ -56,7 +56,7 @@ def test_sentence_leads_with_the_word_and_ends_with_the_reasons(claims: pd.DataF
 def test_a_lone_bound_reads_as_a_bound_with_low_confidence() -> None:
     judged = jd.judge(frame(row("x", "x", "2024-01-23", high=50, qualifier="fewer than")), "boxes_shipped")
     assert judgements.sentence(HEADLINE, judged) == (
-        "There is a roughly even chance (45-55 %) that North Korea has shipped **fewer than 50 containers** to Russia "
+        "There is a **roughly even chance** (45-55 %) that North Korea has shipped **fewer than 50 containers** to Russia "
         "(as of January 2024). Low confidence: 1 independent claimant, best source news reports only."
     )
 

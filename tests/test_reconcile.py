@@ -56,3 +56,12 @@ def test_value_multiplies_lows_and_highs() -> None:
     assert rc.value_range(4_000_000, 6_000_000, 100, 300) == (400_000_000, 1_800_000_000)
     with pytest.raises(ValueError):
         rc.value_range(1, 2, 5, 4)
+
+
+def test_labelled_launches_sum_the_chosen_labels_up_to_the_date() -> None:
+    attacks = pd.DataFrame({
+        "date": pd.to_datetime(["2024-01-02", "2024-02-07", "2024-02-08", "2024-03-01"]),
+        "label_kind": ["either-or", "kn23-only", "mixed", "either-or"], "launched": [6, 2, 5, None],
+    })
+    assert rc.labelled_launches(attacks, pd.Timestamp("2024-02-08")) == 6 + 2  # "mixed" left out, 1 March too late
+    assert rc.labelled_launches(attacks, pd.Timestamp("2024-03-01"), kinds=("either-or", "mixed")) == 6 + 5

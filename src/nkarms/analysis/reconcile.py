@@ -14,9 +14,11 @@ Missiles transferred, fired and launched under the KN-23 label
     fired by a date are at most those transferred by that date, and at least
     the number fired shows that many were transferred. The Ukrainian Air
     Force's "Iskander-M/KN-23" label is either/or, so launches so labelled
-    include Russian Iskander-M missiles: they bound the North Korean missiles
-    fired from above, never count them. Figures compared must refer to the
-    same date.
+    include Russian Iskander-M missiles: they never count North Korean
+    missiles, and they bound them from above only on the assumption that
+    every North Korean missile the Air Force reported carries the label (the
+    compiled reports do not cover every launch). Figures compared must refer
+    to the same date; labelled launches are summed up to that date.
 
 Shells against Russia's use and production
     A share is a ratio of two uncertain figures over the same period and in the
@@ -92,6 +94,12 @@ def missile_bounds(transferred: float, fired: float, labelled: float) -> dict[st
         "nk_share_of_labelled_max": min(transferred, labelled) / labelled,
         "consistent": fired <= transferred,
     }
+
+
+def labelled_launches(attacks: pd.DataFrame, by: pd.Timestamp, kinds: tuple[str, ...] = ("either-or", "kn23-only")) -> float:
+    """Launches reported under a label naming the KN-23 (``label_kind`` in ``kinds``) up to and including ``by``."""
+    chosen = attacks[(attacks["date"] <= by) & attacks["label_kind"].isin(kinds)]
+    return float(chosen["launched"].sum())
 
 
 def share_range(part_low: float, part_high: float, whole_low: float, whole_high: float) -> tuple[float, float]:

@@ -36,9 +36,9 @@ class Headline:
 
 
 def lead(judgement: Judgement) -> str:
-    """``It is very likely (80-95 %) that`` or ``There is a roughly even chance (45-55 %) that``."""
+    """``It is **very likely** (80-95 %) that`` or ``There is a **roughly even chance** (45-55 %) that``."""
     opening = "There is a" if judgement.likelihood == "roughly even chance" else "It is"
-    return f"{opening} {judgement.likelihood} ({judgement.probability}) that"
+    return f"{opening} **{judgement.likelihood}** ({judgement.probability}) that"
 
 
 def basis(judgement: Judgement) -> str:
