@@ -115,3 +115,12 @@ def test_a_one_figure_band_is_still_drawn() -> None:
     first = spec["layer"][0]
     assert first["mark"]["type"] == "rule" and first["mark"]["strokeWidth"] > 1
     assert spec["datasets"][first["data"]["name"]][0]["label"] == "more than 6,000 soldiers (roughly even chance)"
+
+
+def test_set_aside_table_says_why_for_each_claim_left_out(claims: pd.DataFrame) -> None:
+    table = judgements.set_aside_table([(HEADLINE, jd.judge(claims, "boxes_shipped"))], claims)
+    assert dict(zip(table["claim"], table["why"])) == {
+        "more than 1,000 containers": "superseded by growth: Claimant B later stated a minimum of 20,000",
+        "about 40,000 containers": "projection: shown, never a headline",
+        "about 12,000,000 containers": "conversion: shown, never a headline",
+    }

@@ -104,6 +104,17 @@ def judgement_table(judged: list[tuple[Headline, Judgement]], estimates: pd.Data
     return pd.DataFrame(rows)
 
 
+def set_aside_table(judged: list[tuple[Headline, Judgement]], estimates: pd.DataFrame) -> pd.DataFrame:
+    """Every claim a headline left out of its band, with why (rules 1 to 4), for the methods chapter."""
+    indexed = estimates.set_index("id")
+    rows = [{
+        "metric": METRIC_LABELS.get(headline.metric, headline.metric), "claim": claim_text(indexed.loc[claim_id]),
+        "claimant": indexed.at[claim_id, "claimant"], "as_of": indexed.at[claim_id, "as_of"], "why": why,
+        "source_ids": indexed.at[claim_id, "source_ids"],
+    } for headline, judgement in judged for claim_id, why in judgement.excluded]
+    return pd.DataFrame(rows, columns=["metric", "claim", "claimant", "as_of", "why", "source_ids"])
+
+
 def method_markdown(module: ModuleType) -> str:
     """A module's documented rules as Markdown, so the methods chapter quotes the code's own statement of them.
 
