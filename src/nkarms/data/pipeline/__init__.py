@@ -1,6 +1,6 @@
 """Raw-data pipeline: third-party snapshots in data/raw/<set>/ -> data/derived/*.csv.
 
-One module per raw data set (`ua_airforce`, `cns_tests`, `sipri`), each with
+One module per raw data set (`ua_airforce`, `cns_tests`, `sipri`, `natural_earth`), each with
 `run(raw_dir, out_dir) -> list[Path]` built as Load inputs / Process / Save outputs.
 `run_all` first checks every input against its set's ``SHA256SUMS`` (a snapshot
 changes only together with its manifest and PROVENANCE.md), runs the steps, and
@@ -36,9 +36,9 @@ def default_raw_dir() -> Path:
 def steps() -> tuple:
     """The pipeline's step modules, in the order they run."""
     # Imported here because the step modules import the helpers below from this package.
-    from nkarms.data.pipeline import cns_tests, sipri, ua_airforce
+    from nkarms.data.pipeline import cns_tests, natural_earth, sipri, ua_airforce
 
-    return (ua_airforce, cns_tests, sipri)
+    return (ua_airforce, cns_tests, sipri, natural_earth)
 
 
 def manifest_digest(raw_dir: Path, relative: str) -> str:
