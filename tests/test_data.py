@@ -270,7 +270,7 @@ def test_low_greater_than_value(copy: Copy) -> None:
 
 def test_low_greater_than_high_prints_large_numbers_in_full(copy: Copy) -> None:
     rows = copy.rows("estimates.csv")
-    index = first_row(rows, lambda row: row["value"] == "" and row["high"] != "" and float(row["high"]) >= 1e6)
+    index = first_row(rows, lambda row: row["low"] != "" and row["high"] != "" and float(row["high"]) >= 1e6)
     low, high = (rows[index][rows[0].index(name)] for name in ("low", "high"))
     copy.set_cell("estimates.csv", index, "low", high)
     line = copy.set_cell("estimates.csv", index, "high", low)
@@ -311,6 +311,7 @@ def test_unused_source(copy: Copy) -> None:
     rows = copy.rows("sources.csv")
     extra = list(rows[1])
     extra[rows[0].index("id")] = f"{extra[rows[0].index('id')]}-uncited"
+    extra[rows[0].index("url")] = "https://example.org/uncited"
     rows.append(extra)
     write_rows(copy.dir / "sources.csv", rows)
     assert problem(copy.package) == (

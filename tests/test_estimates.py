@@ -13,16 +13,24 @@ import pytest
 from nkarms import data
 from nkarms.analysis import estimates as est
 
-COLUMNS = ["id", "metric", "value", "low", "high", "qualifier", "unit", "as_of", "claimant", "counts", "basis", "source_ids"]
+COLUMNS = ["id", "metric", "kind", "value", "low", "high", "qualifier", "unit", "period_start", "period_end", "as_of",
+           "claimant_id", "claimant", "counts", "basis", "source_ids"]
+LOWER_BOUNDS, UPPER_BOUNDS = ("at least", "more than"), ("up to", "fewer than")
 DTYPES = {"value": "Float64", "low": "Float64", "high": "Float64"}
 
 
 def claim(metric: str, as_of: str, claimant: str, value: float | None = None, low: float | None = None,
           high: float | None = None, qualifier: str = "about", unit: str = "containers", basis: str | None = None,
           source_ids: str = "src-a") -> dict:
+    """One claim as the schema stores it: a bound's figure goes to low or high, never to value."""
+    if qualifier in LOWER_BOUNDS:
+        value, low = None, value
+    if qualifier in UPPER_BOUNDS:
+        value, high = None, value
     return {
-        "id": f"{metric}-{as_of}-{claimant}".lower().replace(" ", "-"), "metric": metric, "value": value,
-        "low": low, "high": high, "qualifier": qualifier, "unit": unit, "as_of": as_of, "claimant": claimant,
+        "id": f"{metric}-{as_of}-{claimant}".lower().replace(" ", "-"), "metric": metric, "kind": "count",
+        "value": value, "low": low, "high": high, "qualifier": qualifier, "unit": unit, "period_start": None,
+        "period_end": as_of, "as_of": as_of, "claimant_id": claimant.lower().replace(" ", "-"), "claimant": claimant,
         "counts": "what the figure counts", "basis": basis, "source_ids": source_ids,
     }
 
@@ -32,7 +40,8 @@ def frame(*rows: dict) -> pd.DataFrame:
     table = pd.DataFrame(list(rows), columns=COLUMNS)
     for column in COLUMNS:
         table[column] = table[column].astype(DTYPES.get(column, "string"))
-    table["as_of"] = pd.to_datetime(table["as_of"].astype(str), format="%Y-%m-%d")
+    for column in ("period_start", "period_end", "as_of"):
+        table[column] = pd.to_datetime(table[column], format="%Y-%m-%d")
     return table
 
 
@@ -159,7 +168,7 @@ def test_capacity_ranges_every_container_claim(mixed: pd.DataFrame) -> None:
     ratios = est.implied_rounds_per_container(mixed)
     containers = est.claims("containers_shipped", mixed)
     shown = est.capacity(containers, ratios)
-    for (_, row), (low, high) in zip(shown.iterrows(), (est.rounds_range(v, ratios) for v in containers["value"])):
+    for (_, row), (low, high) in zip(shown.iterrows(), (est.rounds_range(v, ratios) for v in containers["value"].fillna(containers["low"]))):
         assert (row["rounds_low"], row["rounds_high"]) == (low, high)
         assert row["label"] == est.attributed(row, short=True)
     assert len(shown) == len(containers)
@@ -252,8 +261,8 @@ def test_real_largest_claim_is_not_below_any_other(real: pd.DataFrame) -> None:
     for metric in real["metric"].unique():
         claims = est.claims(metric, real)
         top = est.largest(claims)
-        figure = top["value"] if pd.notna(top["value"]) else top["high"]
-        assert figure == est.upper(claims).max(), metric
+        figures = [top[column] for column in ("value", "low", "high") if pd.notna(top[column])]
+        assert max(figures) == est.upper(claims).max(), metric
 
 
 def test_real_implied_ratios_are_the_published_figures_divided(real: pd.DataFrame) -> None:
@@ -265,7 +274,7 @@ def test_real_implied_ratios_are_the_published_figures_divided(real: pd.DataFram
         assert 0 < row.per_container_low <= row.per_container_high
         published = real[(real["metric"] == "containers_shipped") & (real["claimant"] == row.claimant)
                           & (real["as_of"] == row.as_of)]
-        assert row.containers in set(published["value"])
+        assert row.containers in set(published["value"]) | set(published["low"]) | set(published["high"])
     low, high = est.rounds_range(1_000, ratios)
     assert low == pytest.approx(1_000 * ratios["per_container_low"].min())
     assert high == pytest.approx(1_000 * ratios["per_container_high"].max())

@@ -24,8 +24,13 @@ def claims(metric: str, estimates: pd.DataFrame | None = None) -> pd.DataFrame:
 
 
 def upper(frame: pd.DataFrame) -> pd.Series:
-    """Each claim's highest stated figure (value, or the top of its range)."""
-    return frame["value"].fillna(frame["high"])
+    """Each claim's highest stated figure (value, the top of its range, or its one bound)."""
+    return frame["value"].fillna(frame["high"]).fillna(frame["low"])
+
+
+def lower(frame: pd.DataFrame) -> pd.Series:
+    """Each claim's lowest stated figure (value, the bottom of its range, or its one bound)."""
+    return frame["value"].fillna(frame["low"]).fillna(frame["high"])
 
 
 def largest(frame: pd.DataFrame) -> pd.Series:
@@ -46,10 +51,11 @@ def implied_rounds_per_container(estimates: pd.DataFrame | None = None) -> pd.Da
     per_container_high and the claimant's stated basis (e.g. the calibre assumed).
     """
     estimates = load_estimates() if estimates is None else estimates
-    containers = claims("containers_shipped", estimates)[["claimant", "as_of", "value"]]
+    containers = claims("containers_shipped", estimates)
+    containers = containers.assign(containers=lower(containers))[["claimant", "as_of", "containers"]]
     rounds = claims("munitions_shipped", estimates)
-    rounds = rounds.assign(rounds_low=rounds["value"].fillna(rounds["low"]), rounds_high=rounds["value"].fillna(rounds["high"]))
-    paired = rounds.merge(containers.rename(columns={"value": "containers"}), on=["claimant", "as_of"])
+    rounds = rounds.assign(rounds_low=lower(rounds), rounds_high=upper(rounds))
+    paired = rounds.merge(containers, on=["claimant", "as_of"])
     paired = paired.assign(
         per_container_low=paired["rounds_low"] / paired["containers"],
         per_container_high=paired["rounds_high"] / paired["containers"],
@@ -67,7 +73,7 @@ def rounds_range(containers: float, ratios: pd.DataFrame) -> tuple[float, float]
 
 def capacity(containers: pd.DataFrame, ratios: pd.DataFrame) -> pd.DataFrame:
     """Each container claim with what it could hold (``rounds_low``, ``rounds_high``) and a short label."""
-    ranges = [rounds_range(value, ratios) for value in containers["value"]]
+    ranges = [rounds_range(value, ratios) for value in lower(containers)]
     return containers.assign(
         label=[attributed(row, short=True) for _, row in containers.iterrows()],
         rounds_low=[low for low, _ in ranges],
@@ -96,7 +102,12 @@ METRIC_LABELS = {
 
 def stated(row: pd.Series) -> str:
     """A claim as stated: qualifier, figure or range, unit (``more than 20,000 containers``)."""
-    figure = f"{row['value']:,.0f}" if pd.notna(row["value"]) else f"{row['low']:,.0f} to {row['high']:,.0f}"
+    if pd.notna(row["value"]):
+        figure = f"{row['value']:,.0f}"
+    elif pd.notna(row["low"]) and pd.notna(row["high"]):
+        figure = f"{row['low']:,.0f} to {row['high']:,.0f}"
+    else:
+        figure = f"{row['low'] if pd.notna(row['low']) else row['high']:,.0f}"
     qualifier = "" if row["qualifier"] in ("as stated", "range") else f"{row['qualifier']} "
     return f"{qualifier}{figure} {row['unit']}"
 
@@ -128,7 +139,7 @@ def spec_figure(row: pd.Series) -> str:
 def span(metric: str, estimates: pd.DataFrame | None = None) -> pd.DataFrame:
     """The lowest and highest claim of a metric, side by side, to show how far claimants disagree."""
     frame = claims(metric, estimates)
-    low = frame.assign(_low=frame["value"].fillna(frame["low"])).sort_values(["_low", "as_of"]).iloc[0]
+    low = frame.assign(_low=lower(frame)).sort_values(["_low", "as_of"]).iloc[0]
     return pd.DataFrame([low.drop("_low"), largest(frame)]).reset_index(drop=True)
 
 

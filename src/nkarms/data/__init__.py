@@ -1,6 +1,7 @@
 """Stage 1, data: the tables in ``data/``, and the pipeline that derives some of them from raw snapshots.
 
-Owns reading, validating and typing every table (``load``), the record of which
+Owns reading, validating and typing every table (``load``, with the
+rules in ``problems``, ``rules`` and ``table_rules``), the record of which
 files a chapter read (``reads``), the command-line validator (``validate``) and
 the raw-data pipeline (``pipeline``). It may import only the foundation modules
 (``nkarms.project``, ``nkarms.files``, ``nkarms.dates``, ``nkarms.toc``), never a later stage.
@@ -12,6 +13,7 @@ from nkarms.data.load import (
     catalogue,
     check_table,
     load,
+    load_claimants,
     load_estimates,
     load_events,
     load_sources,
@@ -22,6 +24,6 @@ from nkarms.data.load import (
 )
 
 __all__ = [
-    "DataError", "catalogue", "check_table", "load", "load_estimates", "load_events", "load_sources",
+    "DataError", "catalogue", "check_table", "load", "load_claimants", "load_estimates", "load_events", "load_sources",
     "resource_descriptor", "resource_names", "split_ids", "validate_package",
 ]

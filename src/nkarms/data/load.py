@@ -2,58 +2,46 @@
 
 One schema describes every table (``data/datapackage.json``, a Frictionless Data
 Package). Frictionless checks each file against it (types, required fields,
-allowed categories, ranges, patterns, unique keys); the checks that span rows or
-tables (dates not in the future, low <= value <= high, source ids that exist,
-sources that are used) are made here. The first problem found is raised as a
-:class:`DataError` naming the file, line, column and rule.
+allowed categories, ranges, patterns, unique keys); ``problems`` maps its
+findings, ``rules`` and ``table_rules`` check what spans cells and rows, and the
+checks across tables (source and claimant ids that exist, sources and claimants
+that are used, monthly totals that add up) are made here. The first problem
+found is raised as a :class:`DataError` naming the file, line, column and rule.
+A table is validated once per process for each content of its file and schema.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
+import hashlib
 import io
 import json
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 import pandas as pd
-from frictionless import Resource, Schema
 
 from nkarms import project
 from nkarms.data import reads
+from nkarms.data.problems import DataError, Problem, file_problem, header_problem, raise_first, read_rows, schema_problems
+from nkarms.data.rules import GENERIC, Table
+from nkarms.data.table_rules import BY_TABLE, monthly_totals
 
 SOURCE_LIST_FIELD = "source_ids"
 PANDAS_TYPES = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean"}
+# Columns whose ids must name a row of another table: column -> table.
+REFERENCES = {"claimant_id": "claimants"}
 
-
-class DataError(ValueError):
-    """A table breaks a rule; the message names file, line, column and rule."""
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One broken rule at one place in one file."""
-
-    path: Path
-    line: int | None
-    column: str | None
-    rule: str
-
-    def __str__(self) -> str:
-        where = [self.path.name if self.path.parent.name != "derived" else f"derived/{self.path.name}"]
-        if self.line is not None:
-            where.append(f"line {self.line}")
-        if self.column is not None:
-            where.append(f"column '{self.column}'")
-        return f"{', '.join(where)}: {self.rule}"
+__all__ = ["DataError", "Problem"]
 
 
 @cache
+def _parsed(text: str) -> dict[str, Any]:
+    return json.loads(text)
+
+
 def _package(package_path: Path) -> dict[str, Any]:
-    return json.loads(package_path.read_text(encoding="utf-8"))
+    return _parsed(package_path.read_text(encoding="utf-8"))
 
 
 def resource_descriptor(name: str, package_path: Path | None = None) -> dict[str, Any]:
@@ -70,112 +58,46 @@ def resource_names(package_path: Path | None = None) -> list[str]:
     return [resource["name"] for resource in _package(package_path or project.datapackage())["resources"]]
 
 
-def _file_problem(path: Path) -> Problem | None:
-    """Problems frictionless reports poorly: an empty file and bytes that are not UTF-8."""
-    raw = path.read_bytes()
-    if not raw.strip():
-        return Problem(path, 1, None, "the file is empty; a header row is required")
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line_start = raw.rfind(b"\n", 0, error.start) + 1
-        line = raw[: error.start].count(b"\n") + 1
-        before = raw[line_start: error.start].decode("utf-8", errors="replace")
-        header = next(csv.reader(io.StringIO(raw.split(b"\n", 1)[0].decode("utf-8", errors="replace"))))
-        position = len(next(csv.reader(io.StringIO(before)), [""])) - 1
-        column = header[position] if line > 1 and position < len(header) else None
-        return Problem(path, line, column, f"the file is not UTF-8 (byte 0x{raw[error.start]:02x})")
-    return None
-
-
-def _schema_problems(path: Path, schema: dict[str, Any]) -> list[Problem]:
-    """Problems against the table's schema, as frictionless finds them."""
-    resource = Resource(path=path.name, basepath=str(path.parent), schema=Schema.from_descriptor(schema), encoding="utf-8")
-    report = resource.validate()
-    problems = []
-    for row, field, kind, note, cell in report.flatten(["rowNumber", "fieldName", "type", "note", "cell"]):
-        first_line = note.rsplit(" ", 1)[-1]
-        rule = {
-            "missing-label": "a required column is missing",
-            "extra-label": "a column that the schema does not describe",
-            "type-error": f"not a valid {note.split('/')[0].replace('type is ', '').strip(chr(34))}",
-            "constraint-error": f"breaks the rule {note}",
-            "primary-key": f"duplicate id (first on line {first_line})",
-            "unique-error": f"duplicate value {cell!r} (first on line {first_line})",
-            "extra-cell": "a cell beyond the last column",
-            "blank-row": "a blank row",
-        }.get(kind, f"{kind}: {note}")
-        if kind in {"missing-label", "extra-label"}:
-            labels = _header(path)
-            missing = [f["name"] for f in schema["fields"] if f["name"] not in labels]
-            extra = [label for label in labels if label not in {f["name"] for f in schema["fields"]}]
-            field = (missing or extra or [field])[0]
-            rule = "a required column is missing" if missing else "a column that the schema does not describe"
-            row = 1
-        problems.append(Problem(path, row, field, rule))
-    return problems
-
-
-def _header(path: Path) -> list[str]:
-    return path.read_text(encoding="utf-8").splitlines()[0].split(",")
-
-
-def _row_problems(path: Path, frame: pd.DataFrame, today: dt.date) -> list[Problem]:
-    """Rules across the cells of one row: no future dates, low <= value <= high, well-formed URLs."""
-    problems = []
-    for index, row in frame.iterrows():
-        line = int(index) + 2
-        for column in frame.columns:
-            value = row[column]
-            if isinstance(value, pd.Timestamp) and value.date() > today:
-                problems.append(Problem(path, line, column, f"date {value.date()} is in the future"))
-        low, value, high = (row.get(name) for name in ("low", "value", "high"))
-        bounds = [("low", low), ("value", value), ("high", high)]
-        present = [(name, number) for name, number in bounds if number is not None and not pd.isna(number)]
-        for (name_a, a), (name_b, b) in zip(present, present[1:]):
-            if a > b:
-                problems.append(Problem(path, line, name_a, f"{name_a} ({_number(a)}) is greater than {name_b} ({_number(b)})"))
-        if "url" in frame.columns:
-            parsed = urlparse(str(row["url"]))
-            if parsed.scheme not in {"http", "https"} or "." not in parsed.netloc or " " in str(row["url"]):
-                problems.append(Problem(path, line, "url", f"malformed URL {row['url']!r}"))
-    return problems
-
-
-def _number(value: float) -> str:
-    """A number as a reader writes it: 6,000,000 rather than 6e+06."""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
-
-
-def _typed(path: Path, schema: dict[str, Any]) -> pd.DataFrame:
+def _typed(text: str, schema: dict[str, Any]) -> pd.DataFrame:
     """The table as a DataFrame with the schema's types (dates as datetime64)."""
     fields = schema["fields"]
     dtypes = {f["name"]: PANDAS_TYPES.get(f["type"], "string") for f in fields}
-    frame = pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=[""], encoding="utf-8")
+    frame = pd.read_csv(io.StringIO(text), dtype=dtypes, keep_default_na=False, na_values=[""])
     for field in fields:
         if field["type"] == "date":
             frame[field["name"]] = pd.to_datetime(frame[field["name"]], format="%Y-%m-%d")
     return frame
 
 
-def check_table(path: Path, schema: dict[str, Any], today: dt.date | None = None) -> pd.DataFrame:
-    """Validate one CSV file against its schema and row rules; return it typed.
+def check_table(path: Path, schema: dict[str, Any], today: dt.date | None = None, name: str | None = None) -> pd.DataFrame:
+    """Validate one CSV file against its schema and the rules of its table; return it typed.
 
-    Raises :class:`DataError` with the first problem found.
+    ``name`` selects the table's own rules (default: the file's stem). Raises
+    :class:`DataError` with the first problem found.
     """
-    today = today or dt.date.today()
     if not path.exists():
         raise DataError(f"{path.name}: the file is missing (the data package lists it)")
-    problem = _file_problem(path)
+    raw = path.read_bytes()
+    key = (str(path.resolve()), hashlib.sha256(raw).hexdigest(), json.dumps(schema, sort_keys=True), today or dt.date.today(), name or path.stem)
+    return _checked(*key).copy()
+
+
+@cache
+def _checked(path_text: str, _digest: str, schema_text: str, today: dt.date, name: str) -> pd.DataFrame:
+    """check_table's work, cached on the file's content, the schema, the date and the table."""
+    path, schema = Path(path_text), json.loads(schema_text)
+    problem = file_problem(path)
     if problem:
         raise DataError(str(problem))
-    problems = _schema_problems(path, schema)
-    if problems:
-        raise DataError(str(problems[0]))
-    frame = _typed(path, schema)
-    problems = _row_problems(path, frame, today)
-    if problems:
-        raise DataError(str(problems[0]))
+    text = path.read_text(encoding="utf-8")
+    header, rows, lines = read_rows(text)
+    problem = header_problem(path, header, schema)
+    if problem:
+        raise DataError(str(problem))
+    raise_first(schema_problems(path, schema, rows, lines))
+    frame = _typed(text, schema)
+    table = Table(path, schema, frame, [dict(zip(header, row)) for row in rows], lines, today)
+    raise_first([problem for rule in GENERIC + BY_TABLE.get(name, []) for problem in rule(table)])
     return frame
 
 
@@ -186,6 +108,10 @@ def split_ids(cell: Any) -> list[str]:
     return [part.strip() for part in str(cell).split(";") if part.strip()]
 
 
+def _lines(path: Path) -> list[int]:
+    return read_rows(path.read_text(encoding="utf-8"))[2]
+
+
 def check_source_ids(path: Path, frame: pd.DataFrame, known: set[str]) -> None:
     """Every id in ``source_ids`` must name a row of sources.csv."""
     if SOURCE_LIST_FIELD not in frame.columns:
@@ -193,8 +119,34 @@ def check_source_ids(path: Path, frame: pd.DataFrame, known: set[str]) -> None:
     for index, cell in frame[SOURCE_LIST_FIELD].items():
         for source_id in split_ids(cell):
             if source_id not in known:
-                line = int(index) + 2
-                raise DataError(str(Problem(path, line, SOURCE_LIST_FIELD, f"unknown source id {source_id!r}")))
+                raise DataError(str(Problem(path, _lines(path)[index], SOURCE_LIST_FIELD, f"unknown source id {source_id!r}")))
+
+
+def _check_references(path: Path, frame: pd.DataFrame, package_path: Path) -> None:
+    """Every id in a referring column (``claimant_id``) must name a row of the table it refers to."""
+    for column, target in REFERENCES.items():
+        if column not in frame.columns:
+            continue
+        known = set(load(target, package_path)["id"])
+        for index, cell in frame[column].items():
+            if cell not in known:
+                raise DataError(str(Problem(path, _lines(path)[index], column, f"unknown {column} {cell!r} (not in {target})")))
+
+
+def _check_monthly(path: Path, frame: pd.DataFrame, package_path: Path) -> None:
+    """The monthly Air Force table must add up to the per-report table it summarises."""
+    expected = monthly_totals(frame, load("ua_kn23_attacks", package_path)).set_index(["month", "label_kind"])
+    lines = _lines(path)
+    for index, row in frame.iterrows():
+        key = (row["month"], row["label_kind"])
+        if key not in expected.index:
+            raise DataError(str(Problem(path, lines[index], "month", f"no report in ua_kn23_attacks for {key[0]} ({key[1]})")))
+        for column in ("reports", "launched", "destroyed"):
+            if int(row[column]) != int(expected.loc[key, column]):
+                rule = f"{column} {row[column]} does not add up: ua_kn23_attacks gives {int(expected.loc[key, column])} for {key[0]} ({key[1]})"
+                raise DataError(str(Problem(path, lines[index], column, rule)))
+    if len(expected) != len(frame):
+        raise DataError(str(Problem(path, None, "month", f"{len(expected) - len(frame)} month(s) of ua_kn23_attacks missing")))
 
 
 def load(name: str, package_path: Path | None = None) -> pd.DataFrame:
@@ -204,28 +156,33 @@ def load(name: str, package_path: Path | None = None) -> pd.DataFrame:
     path = package_path.parent / descriptor["path"]
     reads.record(package_path)
     reads.record(path)
-    frame = check_table(path, descriptor["schema"])
+    frame = check_table(path, descriptor["schema"], name=name)
     if SOURCE_LIST_FIELD in frame.columns:
-        sources = load("sources", package_path)
-        check_source_ids(path, frame, set(sources["id"]))
+        check_source_ids(path, frame, set(load("sources", package_path)["id"]))
+    _check_references(path, frame, package_path)
+    if name == "ua_kn23_monthly":
+        _check_monthly(path, frame, package_path)
     return frame
 
 
+def _unreferenced(tables: dict[str, pd.DataFrame], package_path: Path) -> None:
+    """Every source is cited by some row, and every claimant makes some claim."""
+    cited = {source for frame in tables.values() if SOURCE_LIST_FIELD in frame.columns
+             for cell in frame[SOURCE_LIST_FIELD] for source in split_ids(cell)}
+    used = {"claimants": set(tables["estimates"]["claimant_id"])} if "claimants" in tables else {}
+    for name, known, what in [("sources", cited, "source {!r} is cited by no row")] + [
+            (target, ids, "claimant {!r} makes no claim in estimates") for target, ids in used.items()]:
+        path = package_path.parent / resource_descriptor(name, package_path)["path"]
+        for index, row_id in tables[name]["id"].items():
+            if row_id not in known:
+                raise DataError(str(Problem(path, _lines(path)[index], "id", what.format(row_id))))
+
+
 def validate_package(package_path: Path | None = None) -> dict[str, pd.DataFrame]:
-    """Load every table and check that every source is cited by some row."""
+    """Load every table and check that every source and claimant is used."""
     package_path = package_path or project.datapackage()
     tables = {name: load(name, package_path) for name in resource_names(package_path)}
-    cited = {
-        source_id
-        for frame in tables.values()
-        if SOURCE_LIST_FIELD in frame.columns
-        for cell in frame[SOURCE_LIST_FIELD]
-        for source_id in split_ids(cell)
-    }
-    sources_path = package_path.parent / resource_descriptor("sources", package_path)["path"]
-    for index, source_id in tables["sources"]["id"].items():
-        if source_id not in cited:
-            raise DataError(str(Problem(sources_path, int(index) + 2, "id", f"source {source_id!r} is cited by no row")))
+    _unreferenced(tables, package_path)
     return tables
 
 
@@ -242,6 +199,11 @@ def load_events() -> pd.DataFrame:
 def load_estimates() -> pd.DataFrame:
     """Every dated public estimate, one row per claim."""
     return load("estimates")
+
+
+def load_claimants() -> pd.DataFrame:
+    """Who makes the claims: one row per claimant."""
+    return load("claimants")
 
 
 def catalogue(package_path: Path | None = None) -> pd.DataFrame:
