@@ -12,8 +12,9 @@ the update check and autosave. ``--LabApp.expose_app_in_browser`` gives the page
 ``window.jupyterapp``, through which the test runs the same command as Kernel > Restart
 Kernel and Run All Cells…, and reads the notebook's state.
 
-The browser is Debian's Chromium (:mod:`nkarms.site.browser`), driven by Playwright in a child process (this file,
-run as a script: :func:`drive`). It may talk only to 127.0.0.1: every other request is
+The browser is Debian's Chromium (:mod:`nkarms.site.browser`), driven by Playwright in a
+child process (``jupyterlab_driver.py``, with what it asks of the page in
+``jupyterlab-probes.js``). It may talk only to 127.0.0.1: every other request is
 blocked, recorded, and fails the test. The child process exists because a chart can
 freeze JupyterLab's page (its main thread spinning forever), and then Playwright never
 returns: not from ``page.evaluate``, which has no timeout, nor from a
@@ -35,18 +36,18 @@ import subprocess
 import sys
 import threading
 import time
-import traceback
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
+from jupyterlab_driver import STEP_TIMEOUT
 
 PROJECT = Path(__file__).resolve().parents[1]
+DRIVER = Path(__file__).with_name("jupyterlab_driver.py")
 JUPYTER = Path(sys.executable).parent / "jupyter"  # the venv's, next to the python running the tests
 CHAPTER = "chapters/04-ukraine-skies.ipynb"
 VEGA_MIME = "application/vnd.vega.v5+json"
@@ -54,8 +55,6 @@ VEGA_MIME = "application/vnd.vega.v5+json"
 # CITATION.cff at the project root.
 COPIED = ("chapters", "data", "_toc.yml", "_config.yml", "CITATION.cff")
 SERVER_START_TIMEOUT = 60
-STEP_TIMEOUT = 30  # seconds, for each step in the browser
-RUN_ALL_TIMEOUT = 90
 STEP_GRACE = 15  # how long past its own limit a step may take before the test kills the browser
 BROWSER_TOTAL_TIMEOUT = 240
 
@@ -67,152 +66,6 @@ USER_SETTINGS = {
     # Never write the notebook back, not even by autosave.
     "@jupyterlab/docmanager-extension:plugin": {"autosave": False},
 }
-
-# JupyterLab's vega5 renderer: the output widget has class jp-RenderedVega5. A chart is
-# drawn when vega has made its marks (a canvas or an svg with class "marks"), at a
-# non-zero size. `.vega-embed svg` alone would also match the icon of vega-embed's
-# actions menu, which is there even when the chart failed.
-VEGA_OUTPUT = ".jp-RenderedVega5"
-CHART_MARKS = f"{VEGA_OUTPUT} .vega-embed canvas.marks, {VEGA_OUTPUT} .vega-embed svg.marks"
-ERROR_OUTPUTS = '.jp-RenderedText[data-mime-type="application/vnd.jupyter.error"]'
-STDERR_OUTPUTS = '.jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"]'
-OUTPUT_ITEMS = ".jp-Notebook .jp-OutputArea-child"
-STORED = "[data-nk-stored]"
-
-COUNT_DRAWN = """([selector, minimum]) => [...document.querySelectorAll(selector)].filter((el) => {
-    const box = el.getBoundingClientRect();
-    return box.width > 0 && box.height > 0;
-}).length >= minimum"""
-KERNEL_IDLE = """() => {
-    const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-    const kernel = panel && panel.sessionContext && panel.sessionContext.session
-        && panel.sessionContext.session.kernel;
-    return !!kernel && kernel.status === "idle";
-}"""
-# Run All is over when no output from before it is left (a code cell clears its outputs
-# when it starts), no cell is waiting or running ("[*]"), every code cell has an
-# execution count and the kernel is idle.
-RUN_ALL_DONE = """(stored) => {
-    const panel = window.jupyterapp.shell.currentWidget;
-    const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
-    const cells = panel.content.widgets.filter((cell) => cell.model.type === "code");
-    return !!kernel && kernel.status === "idle"
-        && document.querySelectorAll(stored).length === 0
-        && cells.length > 0
-        && cells.every((cell) => typeof cell.model.executionCount === "number"
-            && !cell.node.querySelector(".jp-InputPrompt").textContent.includes("*"));
-}"""
-EXECUTION_COUNTS = """() => window.jupyterapp.shell.currentWidget.content.widgets
-    .filter((cell) => cell.model.type === "code").map((cell) => cell.model.executionCount)"""
-ERROR_TEXTS = """([errors, stderr]) => [
-    ...[...document.querySelectorAll(errors)].map((el) => el.innerText),
-    ...[...document.querySelectorAll(stderr)].map((el) => el.innerText).filter((text) => text.includes("Traceback")),
-].map((text) => text.slice(0, 3000))"""
-VEGA_OUTPUT_TEXTS = "(selector) => [...document.querySelectorAll(selector)].map((el) => el.innerText.slice(0, 300))"
-
-
-def is_local(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("data", "blob", "about") or parts.hostname == "127.0.0.1"
-
-
-# --- The browser side: `python tests/test_jupyterlab.py '<json arguments>'` -------------
-
-
-class Failure(Exception):
-    pass
-
-
-def drive(notebook_url: str, expected_charts: int) -> None:
-    """Open the notebook, check its stored charts, Run All, check again; report as JSON lines."""
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
-
-    from nkarms.site import browser as chromium
-
-    def say(**message: Any) -> None:
-        print(json.dumps(message), flush=True)
-
-    def step(name: str, timeout: float = STEP_TIMEOUT) -> None:
-        say(step=name, timeout=timeout)
-
-    external: list[str] = []
-    page_errors: list[str] = []
-    try:
-        with sync_playwright() as playwright:
-            browser = chromium.launch(playwright)
-            context = browser.new_context(viewport={"width": 1400, "height": 1000})
-            context.route("**/*", lambda route: route.continue_() if is_local(route.request.url)
-                          else route.abort("blockedbyclient"))
-            page = context.new_page()
-            page.set_default_timeout(STEP_TIMEOUT * 1000)
-            page.set_default_navigation_timeout(STEP_TIMEOUT * 1000)
-            page.on("request", lambda request: None if is_local(request.url) else external.append(request.url))
-            page.on("websocket", lambda ws: None if is_local(ws.url) else external.append(ws.url))
-            page.on("pageerror", lambda error: page_errors.append(str(error)))
-
-            def wait_for_charts(what: str) -> None:
-                try:
-                    page.wait_for_function(COUNT_DRAWN, arg=[CHART_MARKS, expected_charts])
-                except PlaywrightError as error:
-                    outputs = page.evaluate(VEGA_OUTPUT_TEXTS, VEGA_OUTPUT)
-                    drawn = page.evaluate("(selector) => document.querySelectorAll(selector).length", CHART_MARKS)
-                    raise Failure(
-                        f"{what}: expected at least {expected_charts} Vega charts drawn natively by JupyterLab, "
-                        f"found {drawn}. The Vega outputs on the page ({len(outputs)}), as text: {outputs}"
-                    ) from error
-
-            step("open the notebook")
-            page.goto(notebook_url, wait_until="domcontentloaded")
-            page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first.wait_for(state="attached")
-
-            # 1. The stored outputs, as opened: charts drawn natively by JupyterLab's vega5 renderer.
-            step("draw the stored charts")
-            wait_for_charts("the stored outputs, as opened")
-            step("wait for the kernel")
-            page.wait_for_function(KERNEL_IDLE)
-            page.evaluate("(selector) => document.querySelectorAll(selector).forEach((el) => el.dataset.nkStored = '1')",
-                          f"{CHART_MARKS}, {OUTPUT_ITEMS}")
-
-            # 2. Kernel > Restart Kernel and Run All Cells…, confirmed in its dialog.
-            step("start Restart Kernel and Run All Cells")
-            page.evaluate("() => { void window.jupyterapp.commands.execute('notebook:restart-run-all'); }")
-            page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept").click()
-            page.locator(".jp-Dialog").wait_for(state="detached")
-            step("run all cells", RUN_ALL_TIMEOUT)
-            try:
-                page.wait_for_function(RUN_ALL_DONE, arg=STORED, timeout=RUN_ALL_TIMEOUT * 1000)
-            except PlaywrightError as error:
-                prompts = page.evaluate("() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
-                                        ".map((el) => el.textContent.trim())")
-                raise Failure(f"Run All did not finish within {RUN_ALL_TIMEOUT}s; prompts: {prompts}") from error
-            step("check the new outputs")
-            counts = page.evaluate(EXECUTION_COUNTS)
-            if counts != list(range(1, len(counts) + 1)):
-                raise Failure(f"the code cells did not run once each, in order: execution counts {counts}")
-            errors = page.evaluate(ERROR_TEXTS, [ERROR_OUTPUTS, STDERR_OUTPUTS])
-            if errors:
-                raise Failure("Run All produced error output:\n\n" + "\n\n".join(errors))
-
-            # 3. The charts are drawn again, from the new outputs.
-            step("draw the new charts")
-            wait_for_charts("the new outputs, after Run All")
-            step("close the browser")
-            context.close()
-            browser.close()
-    except Failure as failure:
-        say(failure=str(failure), external=external, page_errors=page_errors)
-        return
-    except Exception:  # noqa: BLE001 -- any other error is reported by the test, with its traceback
-        say(failure=traceback.format_exc(), external=external, page_errors=page_errors)
-        return
-    say(done=True, external=external, page_errors=page_errors)
-
-
-if __name__ == "__main__":
-    drive(**json.loads(sys.argv[1]))
-    sys.exit(0)
-
 
 # --- The test side ------------------------------------------------------------------
 
@@ -367,11 +220,11 @@ def frozen_message(step: str, limit: float, specs: list[dict[str, Any]]) -> str:
 
 
 def run_browser(notebook_url: str, specs: list[dict[str, Any]], log: Path) -> dict[str, Any]:
-    """Run :func:`drive` in a child process; kill it if a step overruns (see module docstring)."""
+    """Run ``jupyterlab_driver.py`` in a child process; kill it if a step overruns (see module docstring)."""
     arguments = json.dumps({"notebook_url": notebook_url, "expected_charts": len(specs)})
     with log.open("wb") as stderr:
         process = subprocess.Popen(
-            [sys.executable, str(Path(__file__).resolve()), arguments], stdin=subprocess.DEVNULL,
+            [sys.executable, str(DRIVER), arguments], stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=stderr, text=True, start_new_session=True, preexec_fn=_die_with_parent,
         )
     lines: queue.Queue[str | None] = queue.Queue()
