@@ -22,13 +22,18 @@ def test_oil_excess_over_eight_months() -> None:
 
 def test_oil_table_keeps_dated_barrel_claims_and_marks_minimums() -> None:
     claims = pd.DataFrame({
-        "id": ["dated", "undated", "voyages"], "claimant": ["A", "B", "A"], "value": [1_000_000, 67_300, 43],
-        "qualifier": ["more than", "as stated", "as stated"], "unit": ["barrels", "barrels", "tanker voyages"],
-        "period_start": pd.to_datetime(["2024-03-01", None, "2024-03-01"]),
-        "period_end": pd.to_datetime(["2024-10-31", "2023-06-13", "2024-10-31"]),
+        "id": ["dated", "undated", "voyages", "stated"], "claimant": ["A", "B", "A", "C"],
+        "value": [None, 67_300, 43, 67_300], "low": [1_000_000, None, None, None], "high": [None, None, None, None],
+        "qualifier": ["more than", "as stated", "as stated", "as stated"],
+        "unit": ["barrels", "barrels", "tanker voyages", "barrels"],
+        "period_start": pd.to_datetime(["2024-03-01", None, "2024-03-01", "2022-12-01"]),
+        "period_end": pd.to_datetime(["2024-10-31", "2023-06-13", "2024-10-31", "2023-04-30"]),
     })
     table = rc.oil_excess_table(claims)
-    assert list(table["id"]) == ["dated"]
+    assert list(table["id"]) == ["dated", "stated"]
+    # 1 December 2022 to 30 April 2023: 31 + 31 + 28 + 31 + 30 = 151 days.
+    assert table.loc[1, "ratio"] == pytest.approx(67_300 / (500_000 * 151 / 365.25))
+    assert table.loc[1, "ratio_is"] == "an estimate"
     # 1 March to 31 October 2024: 31 + 30 + 31 + 30 + 31 + 31 + 30 + 31 = 245 days.
     assert table.loc[0, "allowed"] == pytest.approx(500_000 * 245 / 365.25)
     assert table.loc[0, "ratio"] == pytest.approx(1_000_000 / (500_000 * 245 / 365.25))

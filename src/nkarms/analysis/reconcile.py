@@ -58,20 +58,22 @@ def oil_cap_excess(barrels: float, start: pd.Timestamp, end: pd.Timestamp,
 def oil_excess_table(claims: pd.DataFrame, cap: float = UN_OIL_CAP_BARRELS_PER_YEAR) -> pd.DataFrame:
     """Each barrel claim with a stated period: the cap allowed over it and the excess ratio.
 
-    ``claims`` has id, claimant, value, qualifier, unit, period_start, period_end;
-    rows in another unit or without both period dates are left out, since no
-    allowance can be computed for them. ``ratio_is`` says whether the ratio is
-    a minimum (the claim was) or an estimate.
+    ``claims`` has id, claimant, value, low, high, qualifier, unit, period_start,
+    period_end; rows in another unit or without both period dates are left out,
+    since no allowance can be computed for them. The barrels are the claim's
+    value, else its stated minimum, else its stated maximum, and ``ratio_is``
+    says which: an estimate, a minimum or a maximum.
     """
-    usable = claims[(claims["unit"] == "barrels") & claims["period_start"].notna() & claims["period_end"].notna() & claims["value"].notna()]
+    dated = claims[(claims["unit"] == "barrels") & claims["period_start"].notna() & claims["period_end"].notna()]
     rows = []
-    for _, row in usable.iterrows():
+    for _, row in dated.iterrows():
+        barrels, ratio_is = next((float(row[column]), meaning) for column, meaning in
+                                 (("value", "an estimate"), ("low", "a minimum"), ("high", "a maximum")) if pd.notna(row[column]))
         period_years = years(row["period_start"], row["period_end"])
         rows.append({
             "id": row["id"], "claimant": row["claimant"], "period_start": row["period_start"], "period_end": row["period_end"],
-            "barrels": float(row["value"]), "years": period_years, "allowed": cap * period_years,
-            "ratio": oil_cap_excess(float(row["value"]), row["period_start"], row["period_end"], cap),
-            "ratio_is": "a minimum" if row["qualifier"] in ("at least", "more than") else "an estimate",
+            "barrels": barrels, "years": period_years, "allowed": cap * period_years,
+            "ratio": oil_cap_excess(barrels, row["period_start"], row["period_end"], cap), "ratio_is": ratio_is,
         })
     return pd.DataFrame(rows, columns=["id", "claimant", "period_start", "period_end", "barrels", "years", "allowed", "ratio", "ratio_is"])
 
