@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nkarms import data
 from nkarms.analysis import judgement as jd
 
 COLUMNS = ["id", "metric", "value", "low", "high", "qualifier", "unit", "as_of", "claimant", "counts", "basis",
@@ -209,3 +210,18 @@ def test_band_never_leaves_the_span_of_its_claims(claims: pd.DataFrame) -> None:
 ])
 def test_claim_text_for_every_qualifier(row: dict, text: str) -> None:
     assert jd.claim_text(frame(row).iloc[0]) == text
+
+
+def test_no_headline_in_the_data_rests_on_a_projection_or_conversion() -> None:
+    estimates = data.load_estimates()
+    tiered = jd.with_tiers(estimates, data.load_sources())
+    judged = 0
+    for metric in sorted(estimates["metric"].unique()):
+        cumulative = estimates[(estimates["metric"] == metric) & estimates["period_start"].isna()]
+        if not (cumulative["kind"] == "count").any():
+            continue
+        result = jd.judge(tiered, metric)
+        used = estimates.set_index("id").loc[list(result.used_ids)]
+        assert set(used["kind"]) == {"count"}, metric
+        judged += 1
+    assert judged >= 5  # the headline quantities exist and were judged
