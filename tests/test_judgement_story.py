@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from nkarms import data
 from nkarms.analysis import judgement as jd
 from nkarms.story import bands, judgements
 
@@ -124,3 +125,12 @@ def test_set_aside_table_says_why_for_each_claim_left_out(claims: pd.DataFrame) 
         "about 40,000 containers": "projection: shown, never a headline",
         "about 12,000,000 containers": "conversion: shown, never a headline",
     }
+
+
+def test_every_headline_quantity_is_judged_from_the_data() -> None:
+    estimates = data.load_estimates()
+    judged = judgements.judge_all(judgements.HEADLINES, estimates, data.load_sources())
+    assert [headline.key for headline, _ in judged] == [headline.key for headline in judgements.HEADLINES]
+    for headline, judgement in judged:
+        assert "{band}" in headline.finding and headline.metric in set(estimates["metric"])
+        assert judgement.likelihood in jd.LADDER and judgement.low <= judgement.high

@@ -35,6 +35,18 @@ class Headline:
     period_end: str | None = None
 
 
+# The report's headline quantities, shared by the key findings and the methods chapter.
+HEADLINES = (
+    Headline("containers", "containers_shipped", "containers",
+             "North Korea has shipped {band} of munitions and other military materiel to Russia"),
+    Headline("shells", "munitions_shipped", "artillery and rocket rounds", "North Korea has supplied {band} to Russia"),
+    Headline("missiles-sent", "ballistic_missiles_transferred", "ballistic missiles", "North Korea has transferred {band} to Russia"),
+    Headline("missiles-fired", "ballistic_missiles_fired", "North Korean ballistic missiles", "Russia has fired {band} at Ukraine"),
+    Headline("troops", "troops_deployed", "soldiers", "North Korea has sent {band} to fight for Russia"),
+    Headline("casualties", "troop_casualties", "soldiers", "North Korea has lost {band}, killed or wounded"),
+)
+
+
 def lead(judgement: Judgement) -> str:
     """``It is **very likely** (80-95 %) that`` or ``There is a **roughly even chance** (45-55 %) that``."""
     opening = "There is a" if judgement.likelihood == "roughly even chance" else "It is"
@@ -57,7 +69,7 @@ def sentence(headline: Headline, judgement: Judgement) -> str:
             f"(as of {long_month(judgement.as_of)}{central}). {basis(judgement)}.")
 
 
-def judge_all(headlines: list[Headline], estimates: pd.DataFrame | None = None,
+def judge_all(headlines: tuple[Headline, ...] | list[Headline], estimates: pd.DataFrame | None = None,
               sources: pd.DataFrame | None = None) -> list[tuple[Headline, Judgement]]:
     """Each headline with its best current estimate."""
     return [(headline, best_estimate(headline.metric, headline.period_start, headline.period_end, estimates, sources))
