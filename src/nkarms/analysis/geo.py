@@ -27,6 +27,15 @@ LAUNCH_AREA_PLACES = {
 }
 
 
+# Waypoints (lat, lon) that keep the drawn sea legs in open water on the Natural Earth 1:50m
+# coast (tests/test_geo.py checks it). They are a drawing aid, not a tracked course: the map
+# calls these legs schematic. Rajin's city point lies about 7 km inland of that coast.
+SEA_LANES: dict[tuple[str, str], list[tuple[float, float]]] = {
+    ("rajin", "dunay"): [(42.22, 130.50), (42.45, 131.50), (42.70, 132.25)],
+    ("rajin", "nakhodka"): [(42.22, 130.50), (42.45, 131.50), (42.62, 132.90)],
+}
+
+
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance between two points given in degrees."""
     phi1, phi2 = math.radians(lat1), math.radians(lat2)
@@ -112,12 +121,19 @@ def rings_around(origins: pd.DataFrame, ranges: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def legs(places: pd.DataFrame, route: list[tuple[str, str, str]]) -> pd.DataFrame:
-    """Straight drawing segments for (from place id, to place id, mode) route legs."""
+def legs(places: pd.DataFrame, route: list[tuple[str, str, str]],
+         via: dict[tuple[str, str], list[tuple[float, float]]] | None = None) -> pd.DataFrame:
+    """Drawing segments for (from place id, to place id, mode) route legs, through ``via`` waypoints.
+
+    ``via`` maps a (from, to) pair to (lat, lon) waypoints; by default :data:`SEA_LANES`.
+    A leg without waypoints is a straight segment.
+    """
     indexed = places.set_index("id")
+    lanes = SEA_LANES if via is None else via
     rows = []
     for start, end, mode in route:
         name = f"{indexed.at[start, 'name']} to {indexed.at[end, 'name']}"
-        for order, place in enumerate((start, end)):
-            rows.append({"leg": name, "mode": mode, "order": order, "lat": indexed.at[place, "lat"], "lon": indexed.at[place, "lon"]})
+        points = [(indexed.at[start, "lat"], indexed.at[start, "lon"]), *lanes.get((start, end), []),
+                  (indexed.at[end, "lat"], indexed.at[end, "lon"])]
+        rows += [{"leg": name, "mode": mode, "order": order, "lat": lat, "lon": lon} for order, (lat, lon) in enumerate(points)]
     return pd.DataFrame(rows)
