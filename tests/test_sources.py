@@ -34,10 +34,14 @@ def dated(registry: list[dict[str, str]]) -> list[dict[str, str]]:
     return rows
 
 
+def day(row: dict[str, str]) -> str:
+    """A source's publication day as readers see it (``2 Jul 2025``), from the CSV text."""
+    published = dt.date.fromisoformat(row["published"])
+    return f"{published.day} {published:%b %Y}"
+
+
 def link(row: dict[str, str]) -> str:
-    day = dt.date.fromisoformat(row["published"])
-    published = f"{day.day} {day:%b %Y}"
-    return f"[{row['publisher']}, {published}]({row['url']})"
+    return f"[{row['publisher']}, {day(row)}]({row['url']})"
 
 
 def rows_citing(*cells: str | None) -> pd.DataFrame:
@@ -108,11 +112,7 @@ def test_unknown_source_id_is_an_error() -> None:
 def test_attribution_per_row(dated: list[dict[str, str]]) -> None:
     first, second = dated[:2]
     frame = rows_citing(f"{first['id']};{second['id']}", second["id"])
-    expected = [
-        f"{first['publisher']}, {sources.when(pd.Timestamp(first['published']))}; "
-        f"{second['publisher']}, {sources.when(pd.Timestamp(second['published']))}",
-        f"{second['publisher']}, {sources.when(pd.Timestamp(second['published']))}",
-    ]
+    expected = [f"{first['publisher']}, {day(first)}; {second['publisher']}, {day(second)}", f"{second['publisher']}, {day(second)}"]
     assert list(sources.attribution(frame)) == expected
 
 
@@ -138,11 +138,19 @@ def test_dataset_line_names_a_shared_data_set_once() -> None:
 
 
 def test_every_derived_table_names_its_data_sets() -> None:
+    """Each derived table's line links exactly the data sets its descriptor names, each once."""
     package = json.loads(DATAPACKAGE.read_text(encoding="utf-8"))
-    for resource in package["resources"]:
-        if resource["path"].startswith("derived/"):
-            assert resource.get("sources"), f"{resource['name']} names no data set"
-            assert sources.dataset_line(resource["name"]) != "Data: ."
+    derived = [resource for resource in package["resources"] if resource["path"].startswith("derived/")]
+    assert derived
+    for resource in derived:
+        assert resource.get("sources"), f"{resource['name']} names no data set"
+        links = list(dict.fromkeys(f"[{s['title']}]({s['path']})" for s in resource["sources"]))
+        assert sources.dataset_line(resource["name"]) == "Data: " + "; ".join(links) + "."
+
+
+def test_a_table_without_data_sets_has_no_dataset_line() -> None:
+    with pytest.raises(KeyError, match="the data package names no source for events"):
+        sources.dataset_line("events")
 
 
 def test_plain_text_keeps_link_texts_and_drops_addresses_and_marks() -> None:
