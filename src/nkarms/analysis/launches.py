@@ -1,0 +1,51 @@
+"""The monthly pattern of launches the Ukrainian Air Force reported under labels naming the KN-23.
+
+A month between the first and the last labelled report with none of its own
+is counted as zero: the compiled reports hold no launch under such a label that
+month. What a zero means is another matter. The Air Force introduced the label,
+used it alongside "Iskander-M" alone, and later dropped it (see the data set's
+PROVENANCE.md), so a zero says how the reports were labelled, not that no
+North Korean missile flew.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+
+def monthly_totals(monthly: pd.DataFrame) -> pd.DataFrame:
+    """Launches per month (``month`` as a timestamp, ``launched``), every month from the first to the last, zero-filled."""
+    months = pd.PeriodIndex(monthly["month"], freq="M")
+    totals = monthly.assign(month=months).groupby("month")["launched"].sum().astype(int)
+    every = pd.period_range(months.min(), months.max(), freq="M")
+    filled = totals.reindex(every, fill_value=0).rename_axis("month").reset_index()
+    return filled.assign(month=filled["month"].dt.to_timestamp())
+
+
+def quiet_months(totals: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The months of ``year`` within the labelled period with no launch under a KN-23 label."""
+    in_year = totals[totals["month"].dt.year == year]
+    return in_year[in_year["launched"] == 0].reset_index(drop=True)
+
+
+def quiet_spans(months: pd.Series) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """Consecutive runs of months as (first, last) pairs, e.g. April to July."""
+    spans: list[tuple[pd.Timestamp, pd.Timestamp]] = []
+    for month in sorted(months):
+        if spans and month == spans[-1][1] + pd.DateOffset(months=1):
+            spans[-1] = (spans[-1][0], month)
+        else:
+            spans.append((month, month))
+    return spans
+
+
+def per_year(totals: pd.DataFrame) -> pd.Series:
+    """Launches per calendar year."""
+    return totals.groupby(totals["month"].dt.year)["launched"].sum()
+
+
+def monthly_average(totals: pd.DataFrame, year: int) -> float:
+    """Average launches per month over the months of ``year`` within the labelled period."""
+    in_year = totals[totals["month"].dt.year == year]
+    if in_year.empty:
+        raise ValueError(f"no labelled months in {year}")
+    return float(in_year["launched"].mean())
