@@ -80,13 +80,14 @@ def test_source_line_names_the_claimants_sorted_once(dated: list[dict[str, str]]
     assert line == f"Claimants: Claimant A; Claimant B. Sources: {link(dated[0])}."
 
 
-def test_source_line_summarises_beyond_the_limit(dated: list[dict[str, str]]) -> None:
+def test_source_line_names_three_publishers_then_counts_the_rest(dated: list[dict[str, str]]) -> None:
     chosen = dated[:14]
     frame = rows_citing(*(row["id"] for row in chosen))
-    line = sources.source_line(frame, limit=12)
-    publishers = {row["publisher"] for row in chosen}
-    assert line.startswith(f"Sources: {len(chosen)} documents from {len(publishers)} publishers, most often ")
-    assert "](" not in line  # no links: the rows carry their own sources
+    line = sources.source_line(frame)
+    first_of_each = list({row["publisher"]: row for row in reversed(chosen)}.values())[::-1]
+    named = sorted(first_of_each, key=chosen.index)[:3]
+    assert line == ("Sources: " + "; ".join(link(row) for row in named)
+                    + f" [and {len(chosen) - len(named)} more](#tbl-sources).")
     assert sources.source_line(frame, limit=14) == "Sources: " + "; ".join(link(row) for row in chosen) + "."
 
 

@@ -12,6 +12,9 @@ from nkarms import project
 from nkarms.data import load_sources, reads, resource_descriptor, split_ids
 from nkarms.dates import long_day, short_day
 
+# Where a caption that names only some of its sources sends readers: the table of every source
+# (the figure named tbl-sources in the data chapter).
+FULL_LIST = "#tbl-sources"
 # A link's address may hold one level of balanced parentheses, as CommonMark allows.
 MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()\s]|\([^()\s]*\))*\)")
 
@@ -41,12 +44,14 @@ def cite(row: pd.Series) -> str:
     return f"[{row['publisher']}, {when(row['published'])}]({row['url']})"
 
 
-def source_line(frame: pd.DataFrame, claimants: Iterable[str] | None = None, limit: int = 12) -> str:
+def source_line(frame: pd.DataFrame, claimants: Iterable[str] | None = None, limit: int = 3) -> str:
     """The Markdown line under a chart or table: who claims it, and where it was published.
 
-    Up to ``limit`` sources are linked one by one; beyond that the line counts
-    them and names the publishers, since each row's sources are in its tooltip
-    or table cell and all of them in the data chapter.
+    Up to ``limit`` sources are linked one by one. Beyond that the line names
+    ``limit`` publishers, each linked to the first document it has among them,
+    then says how many more documents there are, linked to the report's
+    complete source table (:data:`FULL_LIST`); each row's own sources are in its
+    tooltip or table cell.
     """
     parts = []
     if claimants is not None:
@@ -56,11 +61,10 @@ def source_line(frame: pd.DataFrame, claimants: Iterable[str] | None = None, lim
     if len(cited) <= limit:
         parts.append("Sources: " + "; ".join(cite(row) for _, row in cited.iterrows()) + ".")
     else:
-        publishers = cited["publisher"].value_counts()
-        parts.append(
-            f"Sources: {len(cited)} documents from {len(publishers)} publishers, most often "
-            + ", ".join(publishers.index[:6]) + "; each row's sources are listed with it and in the data chapter."
-        )
+        named = cited.drop_duplicates("publisher").head(limit)
+        more = len(cited) - len(named)
+        parts.append("Sources: " + "; ".join(cite(row) for _, row in named.iterrows())
+                     + f" [and {more} more]({FULL_LIST}).")
     return " ".join(parts)
 
 
