@@ -7,7 +7,8 @@ SYSTEM_PACKAGES := chromium poppler-utils fonts-liberation fonts-dejavu-core
 
 .PHONY: book test pdf serve data lab bench system-deps
 
-$(STAMP): requirements.txt pyproject.toml
+# The package's version is the newest row of data/changelog.csv: a new release reinstalls it.
+$(STAMP): requirements.txt pyproject.toml data/changelog.csv
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
