@@ -98,9 +98,8 @@ def citation(path: Path | None = None) -> str:
     """The suggested citation: authors and title from CITATION.cff, year, version and date from the release."""
     root = project.root()
     path = path or root / "CITATION.cff"
-    reads.record(path)
+    meta = yaml.safe_load(reads.record(path).decode("utf-8"))
     reads.record(project.data_dir(root) / "changelog.csv")
-    meta = yaml.safe_load(path.read_text(encoding="utf-8"))
     release = project.release(root)
     authors = "; ".join(a.get("name") or f"{a.get('family-names')}, {a.get('given-names')}" for a in meta["authors"])
     return (
