@@ -3,6 +3,7 @@
 Owns the estimates (``estimates``), best current estimates with bands and
 confidence (``judgement``), reconciliations of figures that bound one another
 (``reconcile``), the Ukrainian Air Force figures (``airforce``), great-circle
-geography (``geo``) and the citation registry (``sources``). It may import the foundation modules and ``nkarms.data``,
-never ``nkarms.story``, ``nkarms.site`` or ``nkarms.build``.
+geography (``geo``) and the citation registry (``sources``). It may import the
+foundation modules and ``nkarms.data``, never ``nkarms.story``, ``nkarms.site``
+or ``nkarms.build``.
 """
