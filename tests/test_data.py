@@ -224,7 +224,7 @@ def _latin1_cell(copy: Copy) -> int:
     cell = rows[index][rows[0].index("claimant")]
     line = copy.set_cell("findings.csv", index, "claimant", f"{cell} (Général)")
     path = copy.dir / "findings.csv"
-    path.write_bytes(path.read_bytes().replace("Général".encode("utf-8"), "Général".encode("latin-1")))
+    path.write_bytes(path.read_bytes().replace("Général".encode(), "Général".encode("latin-1")))
     return line
 
 

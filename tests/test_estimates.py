@@ -214,7 +214,7 @@ def test_ratio_origin_says_who_when_and_on_what_basis() -> None:
     (None, None, None, ""),
     (None, 300.0, None, ""),
 ])
-def test_spec_figure(value, low, high, expected: str) -> None:  # noqa: ANN001
+def test_spec_figure(value, low, high, expected: str) -> None:
     row = pd.Series({"value": value, "low": low, "high": high, "unit": "km"}, dtype="object")
     assert est.spec_figure(row) == expected
 

@@ -14,9 +14,9 @@ import json
 from pathlib import Path
 
 import pytest
+from test_data import REAL_DATA, Copy, first_row, line_of, read_rows, write_rows
 
 from nkarms import data
-from test_data import REAL_DATA, Copy, first_row, line_of, read_rows, write_rows
 
 loader = importlib.import_module("nkarms.data.load")  # the module, which ``data.load`` (the function) hides
 

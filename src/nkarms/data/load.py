@@ -23,7 +23,15 @@ import pandas as pd
 
 from nkarms import project
 from nkarms.data import reads
-from nkarms.data.problems import DataError, Problem, file_problem, header_problem, raise_first, read_rows, schema_problems
+from nkarms.data.problems import (
+    DataError,
+    Problem,
+    file_problem,
+    header_problem,
+    raise_first,
+    read_rows,
+    schema_problems,
+)
 from nkarms.data.rules import GENERIC, Table
 from nkarms.data.table_rules import BY_TABLE, monthly_totals
 
@@ -31,8 +39,6 @@ SOURCE_LIST_FIELD = "source_ids"
 PANDAS_TYPES = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean"}
 # Columns whose ids must name a row of another table: column -> table.
 REFERENCES = {"claimant_id": "claimants"}
-
-__all__ = ["DataError", "Problem"]
 
 
 @cache

@@ -8,6 +8,7 @@ a fixed upper date.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import re
 from collections.abc import Callable, Iterator
@@ -92,7 +93,7 @@ def ordered_bounds(table: Table) -> Iterator[Problem]:
         return
     for index, (low, value, high) in enumerate(table.frame[["low", "value", "high"]].itertuples(index=False)):
         given = [(name, figure) for name, figure in (("low", low), ("value", value), ("high", high)) if present(figure)]
-        for (name_a, a), (name_b, b) in zip(given, given[1:]):
+        for (name_a, a), (name_b, b) in itertools.pairwise(given):
             if a > b:
                 yield table.at(index, name_a, f"{name_a} ({number(a)}) is greater than {name_b} ({number(b)})")
 

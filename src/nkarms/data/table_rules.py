@@ -7,6 +7,7 @@ table each applies to.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from urllib.parse import urlsplit
 
 import pandas as pd
 
@@ -33,6 +34,8 @@ COUNTRY_BOXES = {
     "Russia": (41.0, 82.0, 19.5, 180.0),
     "North Korea": (37.5, 43.1, 124.0, 130.8),
     "South Korea": (33.0, 38.7, 124.5, 131.0),
+    "China": (18.0, 53.6, 73.5, 135.1),
+    "Belarus": (51.2, 56.2, 23.1, 32.8),
 }
 
 
@@ -97,10 +100,11 @@ def read_after_published(table: Table) -> Iterator[Problem]:
 
 
 def one_id_per_url(table: Table) -> Iterator[Problem]:
-    """Two ids for one address would count one document twice."""
+    """Two ids for one address would count one document twice (scheme, host case and a final slash aside)."""
     seen: dict[str, int] = {}
     for index, url in enumerate(table.frame["url"]):
-        key = str(url).rstrip("/").replace("http://", "https://", 1).lower()
+        parts = urlsplit(str(url))
+        key = f"{parts.netloc.lower()}{parts.path.rstrip('/')}?{parts.query}"
         if key in seen:
             yield table.at(index, "url", f"the same URL as source {table.frame['id'][seen[key]]!r} (line {table.lines[seen[key]]})")
         seen.setdefault(key, index)
