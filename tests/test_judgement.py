@@ -186,7 +186,7 @@ def ledgers(draw: st.DrawFn) -> pd.DataFrame:
     return frame(*rows)
 
 
-@settings(max_examples=300, deadline=None, database=None)  # no example database written into the checkout
+@settings(max_examples=200, deadline=None, database=None)  # no example database written into the checkout
 @given(ledgers())
 def test_band_never_leaves_the_span_of_its_claims(claims: pd.DataFrame) -> None:
     if not (claims["kind"] == "count").any():
