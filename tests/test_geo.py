@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from nkarms import data
+from nkarms import data, project
 from nkarms.analysis import geo
 
 
@@ -86,3 +86,76 @@ def test_ranges_stated_as_spans_are_listed_not_drawn() -> None:
     })
     assert geo.range_spans(specs, "KN-23") == ["450–690 km (B)"]
     assert geo.stated_ranges(specs, "KN-23")["range_km"].tolist() == [900.0, 600.0]
+
+
+# --- the base map (data/derived/basemap.csv, written by nkarms.data.pipeline.natural_earth) ---
+
+BASEMAP = project.data_dir() / "derived" / "basemap.csv"
+SIMFEROPOL, SEVASTOPOL, KYIV = (34.10, 44.95), (33.52, 44.60), (30.52, 50.45)  # lon, lat
+
+
+def rings_of(region: str, name: str) -> list[list[tuple[float, float]]]:
+    """Outer rings of one country in one region of the base map, read from the CSV itself."""
+    table = pd.read_csv(BASEMAP)
+    rows = table[(table["region"] == region) & (table["kind"] == "land") & (table["name"] == name) & (table["ring"] == 0)]
+    return [list(zip(part["lon"], part["lat"])) for _, part in rows.groupby("part")]
+
+
+def contains(rings: list[list[tuple[float, float]]], point: tuple[float, float]) -> bool:
+    """Ray casting, written here independently of the pipeline's own test."""
+    x, y = point
+    hits = 0
+    for ring in rings:
+        for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1]):
+            if min(y1, y2) < y <= max(y1, y2) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+                hits += 1
+    return hits % 2 == 1
+
+
+def test_crimea_is_drawn_inside_ukraine() -> None:
+    ukraine, russia = rings_of("ukraine", "Ukraine"), rings_of("ukraine", "Russia")
+    for city in (SIMFEROPOL, SEVASTOPOL, KYIV):
+        assert contains(ukraine, city), city
+        assert not contains(russia, city), city
+
+
+def test_no_border_is_drawn_across_the_perekop_isthmus() -> None:
+    table = pd.read_csv(BASEMAP)
+    borders = table[(table["region"] == "ukraine") & (table["kind"] == "border")]
+    near_perekop = borders[borders["lat"].between(45.9, 46.3) & borders["lon"].between(33.4, 34.2)]
+    assert near_perekop.empty, near_perekop["name"].unique()
+    assert "Russia / Ukraine" in set(borders["name"])  # the rest of the border is drawn
+
+
+def test_base_map_stays_within_its_region() -> None:
+    from nkarms.data.pipeline.natural_earth import REGIONS
+
+    table = pd.read_csv(BASEMAP)
+    for region, box in REGIONS.items():
+        rows = table[table["region"] == region]
+        assert len(rows) > 100
+        assert rows["lon"].between(box.west, box.east).all() and rows["lat"].between(box.south, box.north).all()
+
+
+def test_clipping_a_square_to_a_box() -> None:
+    from nkarms.data.pipeline.natural_earth import Region, clip
+
+    square = [(0.0, 0.0), (0.0, 10.0), (10.0, 10.0), (10.0, 0.0)]
+    clipped = clip(square, Region(5.0, -1.0, 20.0, 4.0, 0.0))
+    assert sorted(set(clipped)) == [(5.0, 0.0), (5.0, 4.0), (10.0, 0.0), (10.0, 4.0)]
+    assert clip(square, Region(20.0, 20.0, 30.0, 30.0, 0.0)) == []
+
+
+def test_sea_legs_keep_to_open_water() -> None:
+    """Every drawn sea leg runs over water, but for 10 km at its ends (a port's city point may lie inland)."""
+    places = data.load("places")
+    land = [ring for name in ("Russia", "North Korea", "China") for ring in rings_of("far_east", name)]
+    drawn = geo.legs(places, [(start, end, "by sea") for start, end in geo.SEA_LANES])
+    assert not drawn.empty
+    for leg, points in drawn.groupby("leg"):
+        path = list(zip(points["lat"], points["lon"]))
+        for (lat1, lon1), (lat2, lon2) in zip(path, path[1:]):
+            for step in range(1, 40):
+                lat, lon = lat1 + (lat2 - lat1) * step / 40, lon1 + (lon2 - lon1) * step / 40
+                if min(geo.distance_km(lat, lon, *path[0]), geo.distance_km(lat, lon, *path[-1])) > 10:
+                    assert not contains(land, (lon, lat)), f"{leg} crosses land at {lat:.3f}N {lon:.3f}E"

@@ -29,10 +29,12 @@ LABEL_HEIGHT = LABEL_FONT_SIZE + 3
 MARK_RADIUS = 6
 # The plot widths a map is checked at: a phone's text column up to a wide desktop one.
 WIDTHS = (330, 420, 540, 680, 820, 960)
-# (dx, dy, align, baseline): right, left, above, below, then the four diagonals; then the same farther out.
+# (dx, dy, align, baseline): right, left, above, below, then the four diagonals; then the same farther
+# out; last, labels stacked a line or two above or below on either side, for tight clusters.
 NEAR = ((7, 0, "left", "middle"), (-7, 0, "right", "middle"), (0, -7, "center", "bottom"), (0, 7, "center", "top"),
         (5, -5, "left", "bottom"), (-5, -5, "right", "bottom"), (5, 5, "left", "top"), (-5, 5, "right", "top"))
-POSITIONS = NEAR + tuple((2 * dx, 2 * dy, align, baseline) for dx, dy, align, baseline in NEAR)
+STACKED = tuple((dx, dy, align, "middle") for dy in (-14, 14, -28, 28) for dx, align in ((8, "left"), (-8, "right")))
+POSITIONS = NEAR + tuple((2 * dx, 2 * dy, align, baseline) for dx, dy, align, baseline in NEAR) + STACKED
 
 
 class Box(NamedTuple):
