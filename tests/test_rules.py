@@ -363,3 +363,14 @@ def test_every_real_row_is_one_claim() -> None:
     keys = ["metric", "claimant_id", "value", "low", "high", "qualifier", "kind", "period_start", "period_end"]
     seen = [tuple(row[header.index(key)] for key in keys) for row in rows[1:]]
     assert len(seen) == len(set(seen))
+
+
+def test_a_repeated_composite_key_names_every_key_column(copy: Copy) -> None:
+    rows = copy.rows(MONTHLY)
+    rows.insert(3, list(rows[2]))
+    write_rows(copy.dir / MONTHLY, rows)
+    month, kind = cell(rows, 2, "month"), cell(rows, 2, "label_kind")
+    assert problem(copy, MONTHLY) == (
+        f"{MONTHLY}, line {line_of(rows, 3)}: duplicate key (month, label_kind) = ({month!r}, {kind!r}) "
+        f"(first on line {line_of(rows, 2)})"
+    )

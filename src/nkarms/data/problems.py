@@ -118,8 +118,12 @@ def _rule(kind: str, field: dict[str, Any] | None, cell: Any, index: int | None,
         return f'breaks the rule constraint "{name}" is "{value}"'
     if kind in {"unique-error", "primary-key"} and index is not None:
         first = _first_duplicate(rows, index, schema, field)
-        shown = cell if kind == "unique-error" else rows[index][_position(schema, schema["primaryKey"][0])]
-        return f"duplicate value {shown!r} (first on line {lines[first]})"
+        key = schema.get("primaryKey", [])
+        if kind == "unique-error" or len(key) == 1:
+            shown = cell if kind == "unique-error" else rows[index][_position(schema, key[0])]
+            return f"duplicate value {shown!r} (first on line {lines[first]})"
+        values = ", ".join(repr(rows[index][_position(schema, name)]) for name in key)
+        return f"duplicate key ({', '.join(key)}) = ({values}) (first on line {lines[first]})"
     return {
         "extra-cell": "a cell beyond the last column",
         "missing-cell": "a row with too few cells",
