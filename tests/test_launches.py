@@ -32,3 +32,14 @@ def test_yearly_totals_and_average() -> None:
     totals = launches.monthly_totals(monthly())
     assert launches.per_year(totals).to_dict() == {2024: 6, 2025: 10}
     assert launches.monthly_average(totals, 2024) == 6 / 11
+
+
+def test_fired_counts_meet_the_labelled_launches_of_their_own_period() -> None:
+    attacks = pd.DataFrame({"date": pd.to_datetime(["2024-02-15", "2024-03-01", "2024-08-01", "2024-08-02"]),
+                            "label_kind": ["either-or", "mixed", "kn23-only", "either-or"],
+                            "launched": pd.array([6, 2, 3, 5], dtype="Int64")})
+    fired = pd.DataFrame({"id": ["since-start", "august"], "claimant": ["A", "B"],
+                          "period_start": pd.to_datetime([None, "2024-08-02"]), "period_end": pd.to_datetime(["2024-03-31", "2024-08-31"])})
+    side = launches.beside_fired(fired, attacks).set_index("id")
+    assert (side.at["since-start", "labelled"], side.at["since-start", "mixed"]) == (6, 2)
+    assert (side.at["august", "labelled"], side.at["august", "mixed"]) == (5, 0)

@@ -55,6 +55,7 @@ def test_ring_table_gives_each_figure_its_claimants_and_role() -> None:
     rings = specs.ring_table(rows, specs.judged_range(rows, "X")).set_index("range_km")
     assert rings.loc[400, "role"] == "low end of the judged range"
     assert rings.loc[800, "role"] == "high end of the judged range" and rings.loc[800, "claimants"] == "D (test flight)"
+    assert rings.loc[800, "label"] == "800 km: D (test flight) [high end]" and rings.loc[900, "label"].endswith("[set aside]")
     assert rings.loc[600, "claimants"] == "B; C" and rings.loc[600, "role"] == "central figure of the judged range"
     assert rings.loc[900, "role"].startswith("the maker's")
 

@@ -49,3 +49,27 @@ def monthly_average(totals: pd.DataFrame, year: int) -> float:
     if in_year.empty:
         raise ValueError(f"no labelled months in {year}")
     return float(in_year["launched"].mean())
+
+
+def in_window(attacks: pd.DataFrame, start: pd.Timestamp | None, end: pd.Timestamp, kinds: tuple[str, ...]) -> float:
+    """Launches reported under a label of ``kinds`` from ``start`` (or the first report) to ``end``, both included."""
+    chosen = attacks[(attacks["date"] <= end) & attacks["label_kind"].isin(kinds)]
+    if start is not None and pd.notna(start):
+        chosen = chosen[chosen["date"] >= start]
+    return float(chosen["launched"].sum())
+
+
+def beside_fired(fired: pd.DataFrame, attacks: pd.DataFrame) -> pd.DataFrame:
+    """Each official count of North Korean missiles fired beside the launches labelled over the same period.
+
+    A count's period is its ``period_start`` (empty: since the first use) to its
+    ``period_end``. ``labelled`` sums the single labels naming the KN-23 (either/or
+    and KN-23 alone); ``mixed`` the salvo totals whose label names the KN-23 among
+    other weapons, which can only inflate the comparison.
+    """
+    rows = [{
+        "id": claim["id"], "claimant": claim["claimant"], "period_start": claim["period_start"], "period_end": claim["period_end"],
+        "labelled": in_window(attacks, claim["period_start"], claim["period_end"], ("either-or", "kn23-only")),
+        "mixed": in_window(attacks, claim["period_start"], claim["period_end"], ("mixed",)),
+    } for _, claim in fired.iterrows()]
+    return pd.DataFrame(rows, columns=["id", "claimant", "period_start", "period_end", "labelled", "mixed"])

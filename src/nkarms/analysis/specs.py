@@ -105,7 +105,8 @@ def ring_table(specs: pd.DataFrame, judged: JudgedRange) -> pd.DataFrame:
             role = "inside the judged range"
         who = "; ".join(f"{claimant}{' (test flight)' if attribute == 'test_flight_km' else ''}"
                         for claimant, attribute in dict.fromkeys(zip(group["claimant"], group["attribute"])))
-        out.append({"range_km": float(km), "claimants": who, "role": role, "label": f"{km:,.0f} km: {who}"})
+        tag = "set aside" if not used else role.replace(" of the judged range", "").replace("inside the judged range", "inside")
+        out.append({"range_km": float(km), "claimants": who, "role": role, "label": f"{km:,.0f} km: {who} [{tag}]"})
     return pd.DataFrame(out, columns=["range_km", "claimants", "role", "label"]).sort_values("range_km", ascending=False).reset_index(drop=True)
 
 
