@@ -1,4 +1,4 @@
-"""Validation of the data package (src/nkarms/data.py).
+"""Validation of the data package (src/nkarms/data/load.py and problems.py).
 
 The real package must validate. Every other test copies the real ``data/``
 directory (descriptor, curated tables and ``derived/``) into a temporary folder,
