@@ -82,13 +82,24 @@ def test_window_uses_only_claims_of_that_window(ledger: pd.DataFrame) -> None:
 
 
 def test_growth_never_supersedes_within_a_window() -> None:
-    window = dict(start="2024-01-01")
-    claims = frame(claim("x", "x", "2024-12-31", 5_000, **window),
-                   claim("y", "y", "2024-12-31", low=9_000, qualifier="at least", **window))
-    # Claims of one window share its end, so neither is later: both stay, as disagreement.
+    claims = frame(claim("x", "x", "2024-12-01", 5_000, start="2024-01-01"),
+                   claim("y", "y", "2024-12-31", low=9_000, qualifier="at least", start="2024-01-10"))
+    # y ends later with a higher minimum, which would supersede x in a cumulative total; in a window both stay.
     result = jd.judge(claims, "containers_shipped", pd.Timestamp("2024-01-01"), pd.Timestamp("2024-12-31"))
     assert result.used_ids == ("x", "y")
     assert (result.low, result.high) == (5_000, 9_000)
+
+
+def test_a_window_takes_claims_whose_ends_lie_within_31_days() -> None:
+    claims = frame(claim("near", "x", "2024-11-05", low=1_000_000, qualifier="more than", start="2024-03-07"),
+                   claim("exact", "y", "2024-10-31", low=1_000_000, qualifier="more than", start="2024-03-01"),
+                   claim("late", "z", "2024-12-02", 900_000, start="2024-03-01"),
+                   claim("total", "w", "2024-10-31", 2_000_000))
+    result = jd.judge(claims, "containers_shipped", pd.Timestamp("2024-03-01"), pd.Timestamp("2024-10-31"))
+    # 5 Nov is 5 days after 31 Oct; 2 Dec is 32 days after it; the cumulative total is another period.
+    assert result.used_ids == ("exact", "near")
+    assert dict(result.excluded) == {"late": "other period", "total": "other period"}
+    assert jd.band_text(result, "barrels") == "more than 1 million barrels"
 
 
 def test_a_later_about_figure_is_disagreement_not_growth() -> None:
@@ -216,12 +227,24 @@ def test_no_headline_in_the_data_rests_on_a_projection_or_conversion() -> None:
     estimates = data.load_estimates()
     tiered = jd.with_tiers(estimates, data.load_sources())
     judged = 0
-    for metric in sorted(estimates["metric"].unique()):
-        cumulative = estimates[(estimates["metric"] == metric) & estimates["period_start"].isna()]
+    for (metric, unit), claims in estimates.groupby(["metric", "unit"]):
+        cumulative = claims[claims["period_start"].isna()]
         if not (cumulative["kind"] == "count").any():
             continue
-        result = jd.judge(tiered, metric)
+        result = jd.judge(tiered, metric, unit=unit)
         used = estimates.set_index("id").loc[list(result.used_ids)]
         assert set(used["kind"]) == {"count"}, metric
         judged += 1
     assert judged >= 5  # the headline quantities exist and were judged
+
+
+def test_claims_in_another_unit_are_set_aside_and_a_mixed_metric_needs_its_unit() -> None:
+    claims = frame(claim("barrels", "x", "2024-10-31", low=1_000_000, qualifier="more than", start="2024-03-01"),
+                   {**claim("voyages", "x", "2024-10-31", 43, qualifier="as stated", start="2024-03-01"), "unit": "tanker voyages"})
+    window = (pd.Timestamp("2024-03-01"), pd.Timestamp("2024-10-31"))
+    result = jd.judge(claims, "containers_shipped", *window, unit="containers")
+    # Same claimant, same day: without the unit rule the voyages (the later id) would stand for the claimant.
+    assert result.used_ids == ("barrels",)
+    assert dict(result.excluded) == {"voyages": "other unit"}
+    with pytest.raises(ValueError, match="several units"):
+        jd.judge(claims, "containers_shipped", *window)

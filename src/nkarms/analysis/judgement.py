@@ -3,8 +3,11 @@
 Which claims count
     1. A headline quantity is one ``metric`` over one period: the cumulative
        total since transfers began (``period_start`` empty), or a window given
-       by its ``period_start`` and ``period_end``. Claims of another period are
-       set aside ("other period").
+       by its ``period_start`` and ``period_end``. A claim covers the window
+       when its own start and end each lie within 31 days of the window's
+       (claimants round periods to months). Claims of another period are set
+       aside ("other period"), and so are claims in another unit than the one
+       asked ("other unit", e.g. tanker voyages counted beside barrels).
     2. Only counts of what happened drive a headline. A figure derived from a
        stated conversion (``kind`` = conversion, e.g. containers times an
        assumed load) or a plan or projection (``kind`` = projection) is shown
@@ -18,8 +21,8 @@ Which claims count
        minimum (``at least``, ``more than``, or the bottom of a range) above
        every figure the older claim gives: the older figure is out of date,
        not in disagreement. A later figure stated as ``about`` supersedes
-       nothing, since it may be a disagreement rather than growth. Claims of
-       one window share its end, so none is later and none supersedes another.
+       nothing, since it may be a disagreement rather than growth. Within a
+       window, whose claims cover one period, nothing is superseded by growth.
 
 The band
     5. Each current claim states one or two figures: its value (``as stated``,
@@ -61,6 +64,7 @@ from nkarms.data import load_estimates, load_sources
 TIERS = ("primary", "news", "aggregator")
 LOWER_BOUNDS = ("at least", "more than")
 UPPER_BOUNDS = ("up to", "fewer than")
+WINDOW_TOLERANCE = pd.Timedelta(days=31)
 LADDER = {
     "very likely": ("80-95 %", "high"),
     "likely": ("55-80 %", "moderate"),
@@ -128,10 +132,12 @@ def _same_period(frame: pd.DataFrame, start: pd.Timestamp | None, end: pd.Timest
     """Which claims cover the asked period (rule 1)."""
     if start is None:
         return frame["period_start"].isna()
-    return (frame["period_start"] == start) & (frame["period_end"] == end)
+    starts_near = (frame["period_start"] - start).abs() <= WINDOW_TOLERANCE
+    ends_near = (frame["period_end"] - end).abs() <= WINDOW_TOLERANCE
+    return (starts_near & ends_near).fillna(False).astype(bool)
 
 
-def sort_out(claims: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+def sort_out(claims: pd.DataFrame, cumulative: bool) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
     """Rules 2 to 4: the current independent count claims, and every other claim with why it was set aside."""
     excluded = [(row["id"], f"{row['kind']}: shown, never a headline") for _, row in claims.iterrows() if row["kind"] != "count"]
     counts = claims[claims["kind"] == "count"].assign(_end=lambda f: [_end(row) for _, row in f.iterrows()])
@@ -143,7 +149,7 @@ def sort_out(claims: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, str]]]
         later = newest[(newest["_end"] > row["_end"]) & (newest["claimant_id"] != row["claimant_id"])]
         minimums = [(stated_minimum(other), other["claimant"]) for _, other in later.iterrows()]
         above = [(figure, who) for figure, who in minimums if figure is not None and figure > max(figures(row))]
-        if above:
+        if cumulative and above:
             figure, who = max(above)
             excluded.append((row["id"], f"superseded by growth: {who} later stated a minimum of {figure:,.0f}"))
         else:
@@ -184,16 +190,24 @@ def likelihood(n_independent: int, best_tier: str, spread: float) -> tuple[str, 
 
 
 def judge(claims: pd.DataFrame, metric: str, period_start: pd.Timestamp | None = None,
-          period_end: pd.Timestamp | None = None) -> Judgement:
-    """Rules 1 to 9 on ``claims`` (the estimates table with ``tier``), for one metric and period."""
+          period_end: pd.Timestamp | None = None, unit: str | None = None) -> Judgement:
+    """Rules 1 to 9 on ``claims`` (the estimates table with ``tier``), for one metric, period and unit.
+
+    ``unit`` may be left out only where every claim of the metric is in one unit.
+    """
     if (period_start is None) != (period_end is None):
         raise ValueError("a window needs both period_start and period_end; give neither for the cumulative total")
     of_metric = claims[claims["metric"] == metric]
     if of_metric.empty:
         raise KeyError(f"no estimates of metric {metric!r}")
+    units = sorted(of_metric["unit"].unique())
+    if unit is None and len(units) > 1:
+        raise ValueError(f"claims of {metric!r} come in several units ({', '.join(units)}); say which to judge")
+    same_unit = of_metric["unit"] == (unit or units[0])
     in_period = _same_period(of_metric, period_start, period_end)
-    excluded = [(claim_id, "other period") for claim_id in of_metric.loc[~in_period, "id"]]
-    current, set_aside = sort_out(of_metric[in_period])
+    excluded = [(claim_id, "other unit") for claim_id in of_metric.loc[~same_unit, "id"]]
+    excluded += [(claim_id, "other period") for claim_id in of_metric.loc[same_unit & ~in_period, "id"]]
+    current, set_aside = sort_out(of_metric[same_unit & in_period], cumulative=period_start is None)
     if current.empty:
         raise ValueError(f"no current count claim of {metric!r} for the period asked; set aside: {set_aside + excluded}")
     low, high, open_above, open_below = band(current)
@@ -213,13 +227,14 @@ def judge(claims: pd.DataFrame, metric: str, period_start: pd.Timestamp | None =
 
 
 def best_estimate(metric: str, period_start: str | None = None, period_end: str | None = None,
-                  estimates: pd.DataFrame | None = None, sources: pd.DataFrame | None = None) -> Judgement:
+                  estimates: pd.DataFrame | None = None, sources: pd.DataFrame | None = None,
+                  unit: str | None = None) -> Judgement:
     """The best current estimate of ``metric`` from the project's tables (cumulative unless a window is given)."""
     estimates = load_estimates() if estimates is None else estimates
     sources = load_sources() if sources is None else sources
     start = pd.Timestamp(period_start) if period_start else None
     end = pd.Timestamp(period_end) if period_end else None
-    return judge(with_tiers(estimates, sources), metric, start, end)
+    return judge(with_tiers(estimates, sources), metric, start, end, unit)
 
 
 def claim_text(claim: pd.Series) -> str:

@@ -25,7 +25,10 @@ TIER_WORDS = {"primary": "a primary document", "news": "news reports only", "agg
 
 @dataclass(frozen=True)
 class Headline:
-    """One headline quantity: a glue key, the metric, its unit and the finding with a ``{band}`` slot."""
+    """One headline quantity: a glue key, the metric, its unit as read and the finding with a ``{band}`` slot.
+
+    ``claim_unit`` is the unit of the claims to judge, needed where a metric's claims come in several.
+    """
 
     key: str
     metric: str
@@ -33,6 +36,7 @@ class Headline:
     finding: str
     period_start: str | None = None
     period_end: str | None = None
+    claim_unit: str | None = None
 
 
 # The report's headline quantities, shared by the key findings and the methods chapter.
@@ -44,6 +48,8 @@ HEADLINES = (
     Headline("missiles-fired", "ballistic_missiles_fired", "North Korean ballistic missiles", "Russia has fired {band} at Ukraine"),
     Headline("troops", "troops_deployed", "soldiers", "North Korea has sent {band} to fight for Russia"),
     Headline("casualties", "troop_casualties", "soldiers", "North Korea has lost {band}, killed or wounded"),
+    Headline("oil", "petroleum_supplied", "barrels", "Russia delivered {band} of refined petroleum to North Korea "
+             "from March to October 2024", "2024-03-01", "2024-10-31", claim_unit="barrels"),
 )
 
 
@@ -72,7 +78,8 @@ def sentence(headline: Headline, judgement: Judgement) -> str:
 def judge_all(headlines: tuple[Headline, ...] | list[Headline], estimates: pd.DataFrame | None = None,
               sources: pd.DataFrame | None = None) -> list[tuple[Headline, Judgement]]:
     """Each headline with its best current estimate."""
-    return [(headline, best_estimate(headline.metric, headline.period_start, headline.period_end, estimates, sources))
+    return [(headline, best_estimate(headline.metric, headline.period_start, headline.period_end, estimates, sources,
+                                     headline.claim_unit))
             for headline in headlines]
 
 
