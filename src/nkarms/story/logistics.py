@@ -48,11 +48,11 @@ def ship_timeline(marks: pd.DataFrame, title: str, subtitle: str, description: s
     return finish(chart, title, subtitle, description)
 
 
-def glue_events(events: pd.DataFrame, keys: dict[str, str]) -> None:
-    """Glue each named event's title as ``key`` and its month as ``key-month``, so a report cited in prose traces to its row."""
+def glue_events(events: pd.DataFrame, keys: dict[str, str], column: str = "title", table: str = "events") -> None:
+    """Glue each named row's ``column`` as ``key`` and its month as ``key-month``, so a report cited in prose traces to its row."""
     indexed = events.set_index("id")
     for key, event_id in keys.items():
         if event_id not in indexed.index:
-            raise KeyError(f"data/events.csv has no event {event_id!r}")
-        publish.text(key, str(indexed.at[event_id, "title"]))
+            raise KeyError(f"data/{table}.csv has no row {event_id!r}")
+        publish.text(key, str(indexed.at[event_id, column]))
         publish.month(f"{key}-month", indexed.at[event_id, "date"])
