@@ -199,7 +199,7 @@ def reference_bars(frame: pd.DataFrame, category: str, value: str, reference: fl
         strokeDash=[6, 3], strokeWidth=2
     ).encode(
         x="x:Q",
-        color=alt.Color("label:N", scale=alt.Scale(range=[PALETTE[3]]),
+        color=alt.Color("label:N", scale=alt.Scale(domain=[reference_label], range=[PALETTE[3]]),
                         legend=legend(None, symbolType="stroke", symbolDash=[6, 3], symbolStrokeWidth=2)),
         tooltip=[alt.Tooltip("label:N", title="Reference")],
     )

@@ -21,6 +21,8 @@ from nkarms import data
 from nkarms.story.charts import PALETTE, finish, legend, series_scale
 
 SEA, LAND, BORDER = "#eaf2f8", "#f3f1ec", "#8f8f8f"
+# Said under the title of every map of Ukraine, and at length in its description.
+BORDERS_NOTE = "Borders as internationally recognised: Crimea is part of Ukraine."
 CONVENTION = ("Base map: Natural Earth. Ukraine is drawn within its internationally recognised borders "
               "(UN General Assembly resolution 68/262), Crimea included; occupied areas are not marked.")
 LABEL_FONT_SIZE = 11
@@ -202,7 +204,7 @@ def range_map(rings: pd.DataFrame, origins: pd.DataFrame, targets: pd.DataFrame,
     placed = place_labels(places, places.iloc[0:0], fit, height, text="short")
     layered = alt.layer(*base_layers("ukraine"), lines, points, *label_layers(placed, "short")).properties(
         projection=projection(fit), height=height).resolve_scale(color="independent", shape="independent")
-    return finish(layered, title, subtitle, f"{description} {CONVENTION}")
+    return finish(layered, title, f"{subtitle}. {BORDERS_NOTE}", f"{description} {CONVENTION}")
 
 
 def route_map(points: pd.DataFrame, legs: pd.DataFrame, title: str, subtitle: str, description: str,
@@ -225,4 +227,4 @@ def route_map(points: pd.DataFrame, legs: pd.DataFrame, title: str, subtitle: st
     placed = place_labels(points, points.iloc[0:0], fit, height, text="short")
     layered = alt.layer(*base_layers("far_east"), lines, dots, *label_layers(placed, "short")).properties(
         projection=projection(fit), height=height)
-    return finish(layered, title, subtitle, description)
+    return finish(layered, title, f"{subtitle}. Sea legs are schematic.", f"{description} Base map: Natural Earth.")
