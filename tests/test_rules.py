@@ -374,3 +374,19 @@ def test_a_repeated_composite_key_names_every_key_column(copy: Copy) -> None:
         f"{MONTHLY}, line {line_of(rows, 3)}: duplicate key (month, label_kind) = ({month!r}, {kind!r}) "
         f"(first on line {line_of(rows, 2)})"
     )
+
+
+def test_load_checks_exactly_the_bytes_it_recorded(copy: Copy, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bytes hashed for the build are the bytes validated and typed: a change after the read cannot slip in."""
+    recorded = loader.reads.record
+
+    def record(path: Path) -> bytes:
+        raw = recorded(path)
+        return raw.replace(b",day,", b",week,", 1) if Path(path).name == "events.csv" else raw
+
+    monkeypatch.setattr(loader.reads, "record", record)
+    rows = copy.rows("events.csv")
+    index = first_row(rows, lambda row: row["precision"] == "day")
+    with pytest.raises(data.DataError) as raised:
+        data.load("events", copy.package)
+    assert str(raised.value).startswith(f"events.csv, line {line_of(rows, index)}, column 'precision': ")

@@ -12,7 +12,6 @@ A table is validated once per process for each content of its file and schema.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import json
 from functools import cache
@@ -75,32 +74,35 @@ def _typed(text: str, schema: dict[str, Any]) -> pd.DataFrame:
     return frame
 
 
-def check_table(path: Path, schema: dict[str, Any], today: dt.date | None = None, name: str | None = None) -> pd.DataFrame:
+def check_table(path: Path, schema: dict[str, Any], today: dt.date | None = None, name: str | None = None,
+                raw: bytes | None = None) -> pd.DataFrame:
     """Validate one CSV file against its schema and the rules of its table; return it typed.
 
-    ``name`` selects the table's own rules (default: the file's stem). Raises
-    :class:`DataError` with the first problem found.
+    ``name`` selects the table's own rules (default: the file's stem); ``raw`` is
+    the file's bytes as already read (default: read now), so what is checked and
+    typed is exactly what was hashed. Raises :class:`DataError` with the first
+    problem found.
     """
-    if not path.exists():
-        raise DataError(f"{path.name}: the file is missing (the data package lists it)")
-    raw = path.read_bytes()
-    key = (str(path.resolve()), hashlib.sha256(raw).hexdigest(), json.dumps(schema, sort_keys=True), today or dt.date.today(), name or path.stem)
-    return _checked(*key).copy()
+    if raw is None:
+        if not path.exists():
+            raise DataError(f"{path.name}: the file is missing (the data package lists it)")
+        raw = path.read_bytes()
+    return _checked(str(path), raw, json.dumps(schema, sort_keys=True), today or dt.date.today(), name or path.stem).copy()
 
 
 @cache
-def _checked(path_text: str, _digest: str, schema_text: str, today: dt.date, name: str) -> pd.DataFrame:
-    """check_table's work, cached on the file's content, the schema, the date and the table."""
+def _checked(path_text: str, raw: bytes, schema_text: str, today: dt.date, name: str) -> pd.DataFrame:
+    """check_table's work, cached on the file's name and bytes, the schema, the date and the table."""
     path, schema = Path(path_text), json.loads(schema_text)
-    problem = file_problem(path)
+    problem = file_problem(path, raw)
     if problem:
         raise DataError(str(problem))
-    text = path.read_text(encoding="utf-8")
+    text = raw.decode("utf-8")
     header, rows, lines = read_rows(text)
     problem = header_problem(path, header, schema)
     if problem:
         raise DataError(str(problem))
-    raise_first(schema_problems(path, schema, rows, lines))
+    raise_first(schema_problems(path, raw, schema, rows, lines))
     frame = _typed(text, schema)
     table = Table(path, schema, frame, [dict(zip(header, row)) for row in rows], lines, today)
     raise_first([problem for rule in GENERIC + BY_TABLE.get(name, []) for problem in rule(table)])
@@ -161,8 +163,9 @@ def load(name: str, package_path: Path | None = None) -> pd.DataFrame:
     descriptor = resource_descriptor(name, package_path)
     path = package_path.parent / descriptor["path"]
     reads.record(package_path)
-    reads.record(path)
-    frame = check_table(path, descriptor["schema"], name=name)
+    if not path.exists():
+        raise DataError(f"{path.name}: the file is missing (the data package lists it)")
+    frame = check_table(path, descriptor["schema"], name=name, raw=reads.record(path))
     if SOURCE_LIST_FIELD in frame.columns:
         check_source_ids(path, frame, set(load("sources", package_path)["id"]))
     _check_references(path, frame, package_path)

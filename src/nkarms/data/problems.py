@@ -59,9 +59,8 @@ def read_rows(text: str) -> tuple[list[str], list[list[str]], list[int]]:
     return header, rows, lines
 
 
-def file_problem(path: Path) -> Problem | None:
+def file_problem(path: Path, raw: bytes) -> Problem | None:
     """Problems frictionless reports poorly: an empty file and bytes that are not UTF-8."""
-    raw = path.read_bytes()
     if not raw.strip():
         return Problem(path, 1, None, "the file is empty; a header row is required")
     try:
@@ -95,9 +94,9 @@ def header_problem(path: Path, header: list[str], schema: dict[str, Any]) -> Pro
     return None
 
 
-def schema_problems(path: Path, schema: dict[str, Any], rows: list[list[str]], lines: list[int]) -> list[Problem]:
-    """Problems against the table's schema, as frictionless finds them, with our line numbers."""
-    resource = Resource(path=path.name, basepath=str(path.parent), schema=Schema.from_descriptor(schema), encoding="utf-8")
+def schema_problems(path: Path, raw: bytes, schema: dict[str, Any], rows: list[list[str]], lines: list[int]) -> list[Problem]:
+    """Problems against the table's schema, as frictionless finds them in ``raw`` (the bytes read), with our line numbers."""
+    resource = Resource(data=raw, format="csv", schema=Schema.from_descriptor(schema), encoding="utf-8")
     fields = {field["name"]: field for field in schema["fields"]}
     problems = []
     for error in resource.validate().flatten(["type", "rowNumber", "fieldName", "cell"]):
