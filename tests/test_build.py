@@ -1,26 +1,42 @@
-"""The build re-executes exactly the chapters a change affects (src/nkarms/build.py).
+"""The build re-executes exactly the chapters a change affects, and every chapter it trusts equals a fresh run.
 
 Jupyter Book's own cache keys a notebook on its code only, so a changed data
 table would leave old numbers on the site. ``python -m nkarms.build`` keys each
-chapter on its cells and on the hash of every file it read when it last ran
-(``chapters/execution-manifest.json``). These tests drive the real command on a
-temporary copy of the project, one step after another, and read which chapters
-ran from ``<copy>/_build/executed.json``:
+chapter on its cells, the bytes of every file it read, the library versions and
+its stored outputs (``chapters/execution-manifest.json``; see
+tests/test_cache.py for each part on tiny notebooks). These tests drive the real
+command on a temporary copy of the project, one step after another, and read
+which chapters ran from ``<copy>/_build/executed.json``:
 
-1. ``execute``: bring the copy up to date (whatever the working tree left stale);
+1. ``execute --force``: every chapter runs, two at a time;
 2. ``html``, nothing changed: no chapter runs, and the site builds (``-W``);
 3. ``html`` after one ``launched`` value in data/derived/ua_kn23_attacks.csv
-   changes: exactly the chapters whose manifest inputs include that file run,
-   and the new total is on the built page;
-4. ``execute`` after the value is put back: the same chapters run, and every
-   notebook and the manifest are byte-identical to step 2 (re-execution is
-   deterministic);
-5. ``execute`` after one Markdown cell of one chapter changes: that chapter alone runs.
+   changes (and its month in ua_kn23_monthly.csv, which must add up to it):
+   exactly the chapters whose code loads either table run (found by reading
+   their code cells, not from the manifest the build wrote), and the new total
+   is on the built page;
+4. ``execute`` after the values are put back: the same chapters run again;
+5. ``execute`` after one Markdown cell of one chapter changes and a number in
+   a stored output of another is edited: those two chapters alone run;
+6. ``site``: nothing to execute, the pages and the PDF are built;
+7. ``site`` again, nothing changed: every stage is skipped, and the check
+   imports none of the heavy libraries (``_build/stages.json`` says which
+   stages ran; timings belong to the benchmark, not here).
+
+Why not nbval in strict mode: nbval runs every chapter (``pytest`` collects
+``chapters/``), but in lax mode it compares only the cells marked
+``# NBVAL_CHECK_OUTPUT``. Strict mode would need sanitizers for every volatile
+output. Instead these tests prove what strict mode would: every committed
+notebook is byte-identical to a fresh run of it (step 1: no stored number or
+table is stale, and re-executing on the same inputs gives the same bytes;
+step 4 shows it again for the chapters that ran twice in the copy); and a
+stored output edited afterwards is caught and replaced by a run (step 5, with
+the outputs hash the build keeps).
 
 The copy includes ``src/`` and runs with ``PYTHONPATH=<copy>/src``, so the kernel
 imports the copied package: the manifest's module keys resolve in the copy, and
 an edit to the working tree's ``src/`` during the run cannot make chapters stale.
-Two full Jupyter Book builds in all (steps 2 and 3; step 3 is incremental).
+One full chapter run, three html builds (steps 3 and 6 incremental) and one PDF in all.
 """
 from __future__ import annotations
 
@@ -44,8 +60,15 @@ from nkarms import toc
 PROJECT = Path(__file__).resolve().parents[1]
 INPUTS = ("_config.yml", "_toc.yml", "chapters", "data", "src")
 TABLE = "data/derived/ua_kn23_attacks.csv"
+# The monthly summary of TABLE, which must add up to it (the validator checks), so it changes with it.
+SUMMARY = "data/derived/ua_kn23_monthly.csv"
 MANIFEST = "chapters/execution-manifest.json"
 TIMEOUT = 1800
+MODULES_MARK = "--- modules imported ---"
+LIST_MODULES = ("import sys\nfrom nkarms.build.__main__ import main\nmain(sys.argv[1:])\n"
+                f"print({MODULES_MARK!r}, *sorted(sys.modules))")
+# What a build with nothing to do must not import: the check is hashing, not data, notebooks or Sphinx.
+HEAVY = ("pandas", "numpy", "altair", "nbformat", "nbclient", "sphinx", "frictionless", "playwright", "vl_convert")
 
 
 @dataclass
@@ -54,6 +77,8 @@ class Step:
 
     executed: list[str]
     seconds: float
+    stages: dict[str, str] = field(default_factory=dict)
+    modules: list[str] = field(default_factory=list)
     notebooks: dict[str, bytes] = field(default_factory=dict)
     manifest: dict = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)
@@ -64,7 +89,7 @@ class Project:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.original_table = b""
+        self.original_table = self.original_summary = b""
         ignore = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", "*.egg-info")
         for name in INPUTS:
             source = PROJECT / name
@@ -82,7 +107,8 @@ class Project:
             shutil.copy2(PROJECT / "CITATION.cff", root / "CITATION.cff")
         self.chapters = [f"{name}.ipynb" for name in toc.documents(root)]
 
-    def build(self, target: str) -> Step:
+    def build(self, target: str, *options: str, list_modules: bool = False) -> Step:
+        """Run the build; with ``list_modules``, through a wrapper that also lists every module it imported."""
         env = {
             **os.environ,
             "NKARMS_PROJECT_ROOT": str(self.root),
@@ -90,7 +116,8 @@ class Project:
         }
         start = time.monotonic()
         result = subprocess.run(
-            [sys.executable, "-m", "nkarms.build", target, "--root", str(self.root)],
+            [sys.executable, *(["-c", LIST_MODULES] if list_modules else ["-m", "nkarms.build"]),
+             target, "--root", str(self.root), *options],
             env=env, capture_output=True, text=True, timeout=TIMEOUT,
         )
         seconds = time.monotonic() - start
@@ -98,11 +125,13 @@ class Project:
             tail = (result.stdout + result.stderr).strip().splitlines()[-30:]
             pytest.fail(f"`python -m nkarms.build {target}` failed ({result.returncode}):\n" + "\n".join(tail), pytrace=False)
         executed = json.loads((self.root / "_build" / "executed.json").read_text(encoding="utf-8"))
-        step = Step(executed=executed, seconds=seconds, manifest=self.manifest(),
+        stages = json.loads((self.root / "_build" / "stages.json").read_text(encoding="utf-8"))
+        modules = result.stdout.split(MODULES_MARK, 1)[1].split() if list_modules else []
+        step = Step(executed=executed, seconds=seconds, stages=stages, modules=modules, manifest=self.manifest(),
                     notebooks={name: (self.root / name).read_bytes() for name in self.chapters})
         if target == "html":
             step.pages = {name: self.page(name).read_text(encoding="utf-8") for name in self.chapters}
-        print(f"\nnkarms.build {target}: {seconds:.0f} s, executed {executed or 'none'}")
+        print(f"\nnkarms.build {target} {' '.join(options)}: {seconds:.0f} s, executed {executed or 'none'}")
         return step
 
     def manifest(self) -> dict:
@@ -111,9 +140,31 @@ class Project:
     def page(self, chapter: str) -> Path:
         return self.root / "_build" / "html" / Path(chapter).with_suffix(".html")
 
-    def readers(self, table: str, manifest: dict) -> list[str]:
-        """The chapters, in book order, whose recorded inputs include ``table``."""
-        return [name for name in self.chapters if table in manifest[name]["inputs"]]
+    def recorded_readers(self, manifest: dict, *tables: str) -> list[str]:
+        """The chapters, in book order, whose recorded inputs include one of ``tables`` (what the build believes)."""
+        return [name for name in self.chapters if set(tables) & set(manifest[name]["inputs"])]
+
+    def readers(self, *tables: str) -> list[str]:
+        """The chapters, in book order, whose code loads one of ``tables``: from their cells, not from the build."""
+        names = {Path(table).stem for table in tables}
+        return [chapter for chapter in self.chapters if names & tables_loaded(self.root / chapter)]
+
+
+# How a chapter's code loads tables: by name, through a named loader, or all at once (the data
+# catalogue and the package validator load every table the data package describes).
+LOAD_BY_NAME = re.compile(r"""\bdata\.load\(\s*["'](\w+)["']""")
+NAMED_LOADERS = {"load_sources": "sources", "load_events": "events", "load_estimates": "estimates"}
+LOAD_ALL = re.compile(r"\bdata\.(catalogue|validate_package)\(")
+
+
+def tables_loaded(notebook: Path) -> set[str]:
+    """The tables a chapter's code cells load, read from the code itself."""
+    code = "\n".join(cell.source for cell in nbformat.read(notebook, as_version=4).cells if cell.cell_type == "code")
+    if LOAD_ALL.search(code):
+        package = json.loads((notebook.parents[1] / "data" / "datapackage.json").read_text(encoding="utf-8"))
+        return {resource["name"] for resource in package["resources"]}
+    return set(LOAD_BY_NAME.findall(code)) | {table for loader, table in NAMED_LOADERS.items()
+                                              if re.search(rf"\bdata\.{loader}\(", code)}
 
 
 # --- the ordered steps, each a module fixture that runs after the one before -----------------
@@ -126,7 +177,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
 
 @pytest.fixture(scope="module")
 def prepared(project: Project) -> Step:
-    return project.build("execute")
+    return project.build("execute", "--force", "--jobs", "2")
 
 
 @pytest.fixture(scope="module")
@@ -141,6 +192,19 @@ class Change:
     new_total: int
 
 
+def add_to_month(summary: str, month: str, kind: str, delta: int) -> str:
+    """The monthly summary with ``delta`` more launches in the row of ``month`` and ``kind``."""
+    lines = summary.split("\n")
+    header = lines[0].split(",")
+    for i, line in enumerate(lines[1:], start=1):
+        cells = line.split(",")
+        if cells[header.index("month")] == month and cells[header.index("label_kind")] == kind:
+            cells[header.index("launched")] = str(int(cells[header.index("launched")]) + delta)
+            lines[i] = ",".join(cells)
+            return "\n".join(lines)
+    raise AssertionError(f"{SUMMARY} has no row for {month} ({kind})")
+
+
 @pytest.fixture(scope="module")
 def data_changed(project: Project, unchanged: Step) -> Change:
     path = project.root / TABLE
@@ -148,16 +212,21 @@ def data_changed(project: Project, unchanged: Step) -> Change:
     rows = list(csv.DictReader(io.StringIO(original.decode("utf-8"))))
     old_total = sum(int(row["launched"]) for row in rows if row["launched"])
     lines = original.decode("utf-8").split("\n")
-    column = lines[0].split(",").index("launched")
+    header = lines[0].split(",")
     # A new total that no page shows yet, so finding it on the page proves the change got there.
     delta = next(d for d in range(1000, 100_000, 1000)
                  if not any(f"{old_total + d:,}" in page for page in unchanged.pages.values()))
     # The first row without quoted cells, so splitting on commas finds the right cell.
-    row = next(i for i, line in enumerate(lines) if i and line and '"' not in line and line.split(",")[column])
+    row = next(i for i, line in enumerate(lines)
+               if i and line and '"' not in line and line.split(",")[header.index("launched")])
     cells = lines[row].split(",")
-    cells[column] = str(int(cells[column]) + delta)
+    cells[header.index("launched")] = str(int(cells[header.index("launched")]) + delta)
     lines[row] = ",".join(cells)
     path.write_bytes("\n".join(lines).encode("utf-8"))
+    summary = project.root / SUMMARY
+    project.original_summary = summary.read_bytes()
+    month, kind = cells[header.index("date")][:7], cells[header.index("label_kind")]
+    summary.write_text(add_to_month(project.original_summary.decode("utf-8"), month, kind, delta), encoding="utf-8")
     project.original_table = original
     return Change(step=project.build("html"), old_total=old_total, new_total=old_total + delta)
 
@@ -165,35 +234,70 @@ def data_changed(project: Project, unchanged: Step) -> Change:
 @pytest.fixture(scope="module")
 def data_restored(project: Project, data_changed: Change) -> Step:
     (project.root / TABLE).write_bytes(project.original_table)
+    (project.root / SUMMARY).write_bytes(project.original_summary)
     return project.build("execute")
 
 
-@pytest.fixture(scope="module")
-def edited_chapter(project: Project, unchanged: Step) -> str:
-    """A chapter that does not read the changed table, so its run in step 5 is due to the edit alone."""
-    return next(name for name in project.chapters if name not in project.readers(TABLE, unchanged.manifest))
+@dataclass
+class Edits:
+    markdown: str  # the chapter whose prose was edited
+    output: str  # the chapter with a number edited in a stored output
+    step: Step
+
+
+def edit_a_stored_number(path: Path) -> None:
+    """Change the first digit of the first plain-text output of a code cell, as a hand edit would."""
+    nb = nbformat.read(path, as_version=4)
+    output = next(out for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs
+                  if re.search(r"\d", out.get("data", {}).get("text/plain", "")))
+    text = output["data"]["text/plain"]
+    digit = re.search(r"\d", text)
+    output["data"]["text/plain"] = text[:digit.start()] + str((int(digit.group()) + 1) % 10) + text[digit.end():]
+    nbformat.write(nb, path)
 
 
 @pytest.fixture(scope="module")
-def markdown_edited(project: Project, data_restored: Step, edited_chapter: str) -> Step:
-    path = project.root / edited_chapter
+def edited(project: Project, data_restored: Step) -> Edits:
+    """Prose edited in a chapter that does not read the table, a stored output edited in one that does."""
+    markdown = next(name for name in project.chapters if name not in project.readers(TABLE, SUMMARY))
+    output = project.readers(TABLE, SUMMARY)[-1]
+    path = project.root / markdown
     nb = nbformat.read(path, as_version=4)
     cell = next(cell for cell in reversed(nb.cells) if cell.cell_type == "markdown")
     cell.source += "\n\nThis sentence was added by the build test."
     nbformat.write(nb, path)
-    return project.build("execute")
+    edit_a_stored_number(project.root / output)
+    return Edits(markdown=markdown, output=output, step=project.build("execute"))
+
+
+@pytest.fixture(scope="module")
+def site_built(project: Project, edited: Edits) -> Step:
+    return project.build("site")
+
+
+@pytest.fixture(scope="module")
+def site_unchanged(project: Project, site_built: Step) -> Step:
+    return project.build("site", list_modules=True)
 
 
 # --- tests ----------------------------------------------------------------------------------
 
 
-def test_copy_is_brought_up_to_date(project: Project, prepared: Step) -> None:
-    assert set(prepared.manifest) >= set(project.chapters)
-    assert set(prepared.executed) <= set(project.chapters)
+def test_forced_run_executes_every_chapter(project: Project, prepared: Step) -> None:
+    assert prepared.executed == project.chapters
+    assert set(prepared.manifest) == set(project.chapters)
+
+
+def test_every_committed_chapter_equals_a_fresh_run(project: Project, prepared: Step) -> None:
+    """What nbval's strict mode would check, byte for byte: no stored output is stale."""
+    stale = [name for name in project.chapters if prepared.notebooks[name] != (PROJECT / name).read_bytes()]
+    assert not stale, f"stored outputs differ from a fresh run (re-execute them: python -m nkarms.build execute): {stale}"
+    assert prepared.manifest == json.loads((PROJECT / MANIFEST).read_text(encoding="utf-8"))
 
 
 def test_no_change_build_executes_nothing(unchanged: Step, prepared: Step) -> None:
     assert unchanged.executed == []
+    assert unchanged.stages == {"execute": "skipped", "html": "ran"}
     assert unchanged.manifest == prepared.manifest
     assert unchanged.notebooks == prepared.notebooks
 
@@ -206,12 +310,14 @@ def test_site_pages_carry_one_csp_meta_before_any_script(unchanged: Step) -> Non
         assert all(re.fullmatch(r'<meta charset="[^"]*"\s*/?>', tag) for tag in re.findall(r"<[a-z][^>]*>", head)), name
 
 
-def test_data_change_reexecutes_exactly_the_chapters_that_read_it(
+def test_data_change_reexecutes_exactly_the_chapters_that_load_it(
         project: Project, unchanged: Step, data_changed: Change) -> None:
-    readers = project.readers(TABLE, unchanged.manifest)
-    assert readers, f"no chapter records {TABLE} among its inputs"
+    readers = project.readers(TABLE, SUMMARY)
+    assert readers, f"no chapter's code loads {TABLE}"
     assert len(readers) < len(project.chapters)
     assert data_changed.step.executed == readers
+    assert data_changed.step.stages == {"execute": "ran", "html": "ran"}
+    assert project.recorded_readers(unchanged.manifest, TABLE, SUMMARY) == readers
 
 
 def test_chapters_that_do_not_read_it_are_untouched(
@@ -239,5 +345,23 @@ def test_reexecution_is_byte_identical(project: Project, unchanged: Step, data_c
     assert data_restored.manifest == unchanged.manifest
 
 
-def test_markdown_edit_reexecutes_that_chapter_alone(edited_chapter: str, markdown_edited: Step) -> None:
-    assert markdown_edited.executed == [edited_chapter]
+def test_prose_edit_and_edited_output_reexecute_those_chapters_alone(
+        project: Project, unchanged: Step, edited: Edits) -> None:
+    assert edited.step.executed == [name for name in project.chapters if name in {edited.markdown, edited.output}]
+    assert edited.markdown != edited.output
+    assert edited.step.notebooks[edited.output] == unchanged.notebooks[edited.output]
+
+
+def test_site_build_after_an_execute_runs_the_pages_and_the_pdf(site_built: Step) -> None:
+    assert site_built.executed == []
+    assert site_built.stages == {"execute": "skipped", "html": "ran", "pdf": "ran"}
+
+
+def test_no_change_site_build_skips_every_stage_without_heavy_imports(project: Project, site_unchanged: Step) -> None:
+    assert site_unchanged.executed == []
+    assert site_unchanged.stages == {"execute": "skipped", "html": "skipped", "pdf": "skipped"}
+    imported = {name.split(".")[0] for name in site_unchanged.modules}
+    assert "nkarms" in imported
+    assert not imported & set(HEAVY), f"a no-change build imported {sorted(imported & set(HEAVY))}"
+    assert (project.root / "_build" / "html" / "_downloads" / "report.pdf").read_bytes() == \
+        (project.root / "_build" / "pdf" / "report.pdf").read_bytes()

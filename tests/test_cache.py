@@ -21,17 +21,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from nkarms import project
-from nkarms.build import cache, execute, imports, keys, rawdata, rendering
+from nkarms.build import cache, execute, imports, keys, rawdata, rendering, stamps
 from nkarms.build.__main__ import main as build_main
 from nkarms.data import reads
 from nkarms.data.pipeline import CHECKSUMS_FILE, RAW_DIR_ENV
@@ -83,7 +85,17 @@ def sha(data: bytes) -> str:
 
 
 @pytest.fixture(scope="module")
-def executed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A copy of the package for the kernels to import, so edits to the working tree cannot make chapters stale."""
+    src = tmp_path_factory.mktemp("src")
+    shutil.copytree(PROJECT / "src" / "nkarms", src / "nkarms", ignore=shutil.ignore_patterns("__pycache__"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PYTHONPATH", str(src))
+        yield src / "nkarms"
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory: pytest.TempPathFactory, package: Path) -> tuple[Path, list[str]]:
     """The tiny project, executed once by the build (two chapters, two at a time)."""
     root = tiny_project(tmp_path_factory.mktemp("cache") / "project")
     return root, cache.refresh(root, jobs=2)
@@ -109,11 +121,11 @@ def test_refresh_runs_every_new_chapter_in_book_order(executed: tuple[Path, list
     assert text_outputs(root / "chapters" / "b.ipynb") == "42\n"
 
 
-def test_the_key_names_the_bytes_read_and_the_outputs_stored(executed: tuple[Path, list[str]]) -> None:
+def test_the_key_names_the_bytes_read_and_the_outputs_stored(executed: tuple[Path, list[str]], package: Path) -> None:
     root, _ = executed
     entry = cache.load_manifest(root)["chapters/a.ipynb"]
     assert entry["inputs"]["data/t.csv"] == sha(TABLE_TEXT.encode())
-    recorder = Path(reads.__file__).resolve()
+    recorder = (package / "data" / "reads.py").resolve()
     assert entry["inputs"][str(recorder)] == sha(recorder.read_bytes())
     assert entry["libraries"]["pandas"] == __import__("pandas").__version__
     assert entry["outputs"] == keys.outputs_hash(root / "chapters" / "a.ipynb")
@@ -338,7 +350,8 @@ def test_rendering_inputs_cover_every_module_the_real_extensions_load() -> None:
     script = (f"import sys\nfor name in {extensions!r}: __import__(name)\n"
               "print('\\n'.join(m.__file__ for n, m in list(sys.modules.items()) "
               "if n.split('.')[0] == 'nkarms' and getattr(m, '__file__', None)))")
-    loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}  # the package of this checkout
+    loaded = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True).stdout.split()
     assert "nkarms.site.sphinx_ext" in extensions
     inputs = set(imports.rendering_inputs(PROJECT, rendering.PACKAGE_DIR))
     assert {Path(name).resolve() for name in loaded} <= inputs
@@ -349,3 +362,46 @@ def test_rendering_settings_are_the_extensions_own() -> None:
     from nkarms.site import sphinx_data
 
     assert rendering.RENDERING_SETTINGS == (sphinx_data.PDF_LINK_ENV, sphinx_data.SITE_URL_ENV)
+
+
+# --- stage stamps ---------------------------------------------------------------------------
+
+
+def stages(root: Path) -> tuple[dict[str, str], list[str]]:
+    build = root / "_build"
+    return json.loads((build / "stages.json").read_text()), json.loads((build / "executed.json").read_text())
+
+
+def test_execute_stage_is_skipped_only_while_its_inputs_are_unchanged(
+        copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("raw", "derived"):
+        shutil.copytree(PROJECT / "data" / name, copy / "data" / name)
+    monkeypatch.setenv(project.ROOT_ENV, str(copy))
+    monkeypatch.delenv(RAW_DIR_ENV, raising=False)
+    build_main(["execute", "--root", str(copy)])
+    assert stages(copy) == ({"execute": "ran"}, [])
+    build_main(["execute", "--root", str(copy)])
+    assert stages(copy) == ({"execute": "skipped"}, [])
+    (copy / "data" / "t.csv").write_text("name,value\nanswer,41\n")
+    build_main(["execute", "--root", str(copy)])
+    assert stages(copy) == ({"execute": "ran"}, ["chapters/a.ipynb"])
+    assert text_outputs(copy / "chapters" / "a.ipynb") == "name,value\nanswer,41\n"
+
+
+def test_stage_stamp_follows_inputs_outputs_and_settings(copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (copy / "_config.yml").write_text("title: tiny\n")
+    (copy / "_build" / "html").mkdir(parents=True)
+    (copy / "_build" / "html" / "index.html").write_text("<p>built</p>")
+    monkeypatch.delenv(rendering.PDF_LINK_ENV, raising=False)
+    inputs = stamps.html_inputs(copy)
+    assert not stamps.is_current(copy, "html", inputs)
+    stamps.save(copy, {"html": inputs})
+    assert stamps.is_current(copy, "html", stamps.html_inputs(copy))
+    (copy / "_build" / "html" / "index.html").write_text("<p>damaged</p>")
+    assert not stamps.is_current(copy, "html", stamps.html_inputs(copy))
+    (copy / "_build" / "html" / "index.html").write_text("<p>built</p>")
+    monkeypatch.setenv(rendering.PDF_LINK_ENV, "1")
+    assert not stamps.is_current(copy, "html", stamps.html_inputs(copy))
+    monkeypatch.delenv(rendering.PDF_LINK_ENV)
+    (copy / "_config.yml").write_text("title: tiny, renamed\n")
+    assert not stamps.is_current(copy, "html", stamps.html_inputs(copy))

@@ -1,15 +1,44 @@
-"""Build the report: ``python -m nkarms.build {site,html,pdf,execute}`` (see :mod:`nkarms.build`)."""
+"""Build the report: ``python -m nkarms.build {site,html,pdf,execute}`` (see :mod:`nkarms.build`).
+
+Each stage (execute, html, pdf) is skipped when its inputs and outputs are
+byte for byte those of its last run (:mod:`nkarms.build.stamps`). What ran is
+written to ``_build/executed.json`` (the chapters executed) and
+``_build/stages.json`` (each stage: ``ran`` or ``skipped``).
+"""
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 
 from nkarms import project
-from nkarms.build import cache, rawdata, rendering
+from nkarms.build import cache, rawdata, rendering, stamps
 from nkarms.build.execute import InputsChangedError
+
+PDF = Path("_build") / "pdf" / "report.pdf"
+PDF_IN_SITE = Path("_build") / "html" / "_downloads" / "report.pdf"  # where the site links to it
+
+
+def run_execute(root: Path, force: bool, jobs: int | None) -> tuple[list[str], str | None]:
+    """Regenerate stale derived data, run stale chapters; return those run and the stage's stamp (None: none)."""
+    try:
+        rawdata.ensure_derived(root)
+        executed = cache.refresh(root, force=force, jobs=jobs)
+    except (rawdata.StaleDataError, InputsChangedError, cache.ChapterError) as error:
+        sys.exit(f"nkarms.build: {error}")
+    inputs = stamps.execute_inputs(root)
+    # Stamped only if, after fingerprinting, nothing is stale: a file saved during the run is not vouched for.
+    return executed, None if cache.stale(root) else inputs
+
+
+def run_pdf(root: Path) -> None:
+    from nkarms.site.pdf import build_pdf
+
+    rendering.jupyter_book(root, "singlehtml")
+    print(f"PDF written: {build_pdf(root)}")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -21,22 +50,37 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     root = (args.root or project.root()).resolve()
     os.environ[project.ROOT_ENV] = str(root)  # data/raw, the kernels and Jupyter Book all resolve from it
-    try:
-        rawdata.ensure_derived(root)
-        executed = cache.refresh(root, force=args.force, jobs=args.jobs)
-    except (rawdata.StaleDataError, InputsChangedError, cache.ChapterError) as error:
-        sys.exit(f"nkarms.build: {error}")
-    (root / "_build").mkdir(exist_ok=True)
-    (root / "_build" / "executed.json").write_text(json.dumps(executed) + "\n", encoding="utf-8")
-    if args.target in ("site", "html"):
-        if args.target == "site":
-            os.environ[rendering.PDF_LINK_ENV] = "1"
-        rendering.jupyter_book(root, "html")
-    if args.target in ("site", "pdf"):
-        from nkarms.site.pdf import build_pdf
+    if args.target == "site":
+        os.environ[rendering.PDF_LINK_ENV] = "1"
+    stages, done, executed = {}, {}, []
 
-        rendering.jupyter_book(root, "singlehtml")
-        print(f"PDF written: {build_pdf(root)}")
+    inputs = stamps.execute_inputs(root)
+    if not args.force and stamps.is_current(root, "execute", inputs):
+        stages["execute"], done["execute"] = "skipped", inputs
+    else:
+        executed, stamp = run_execute(root, args.force, args.jobs)
+        stages["execute"] = "ran"
+        if stamp:
+            done["execute"] = stamp
+    for stage, wanted, run in (("html", ("site", "html"), lambda: rendering.jupyter_book(root, "html")),
+                               ("pdf", ("site", "pdf"), lambda: run_pdf(root))):
+        if args.target not in wanted:
+            continue
+        inputs = stamps.INPUTS[stage](root)
+        if stamps.is_current(root, stage, inputs):
+            stages[stage] = "skipped"
+        else:
+            run()
+            stages[stage] = "ran"
+        done[stage] = inputs
+    if stages.get("pdf") == "skipped" and (root / PDF_IN_SITE).parent.parent.is_dir():
+        (root / PDF_IN_SITE).parent.mkdir(exist_ok=True)
+        shutil.copyfile(root / PDF, root / PDF_IN_SITE)
+    stamps.save(root, done)
+    (root / "_build" / "executed.json").write_text(json.dumps(executed) + "\n", encoding="utf-8")
+    (root / "_build" / "stages.json").write_text(json.dumps(stages) + "\n", encoding="utf-8")
+    skipped = [stage for stage, state in stages.items() if state == "skipped"]
+    print(f"stages skipped (inputs unchanged): {', '.join(skipped) or 'none'}")
     if args.target in ("site", "html"):
         print(f"Open the report: file://{root / '_build' / 'html' / 'index.html'}")
 

@@ -1,0 +1,114 @@
+"""Stage stamps: skip a stage whose inputs and outputs are byte for byte what they were after its last run.
+
+Like ``make`` or ``ninja``, but decided on content hashes, not timestamps. Each
+stage has a fingerprint of its inputs:
+
+- ``execute``: the notebooks, the manifest, ``data/`` (raw snapshots included),
+  the package's modules, the library versions and ``NKARMS_RAW_DIR``;
+- ``html``: the notebooks, the manifest (the per-page data box), ``data/`` (the
+  downloads), ``_config.yml``, ``_toc.yml``, ``CITATION.cff``, the rendering
+  inputs (:mod:`nkarms.build.imports`), the library versions and the settings
+  that change every page;
+- ``pdf``: those of ``html`` and the modules that print the PDF.
+
+``_build/stamps.json`` keeps, per stage, that fingerprint and one of the
+stage's outputs as the build left them. This module imports nothing heavy
+(no pandas, nbformat or Sphinx), so a build with nothing to do returns quickly.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from importlib import metadata
+from pathlib import Path
+
+from nkarms.build import keys
+from nkarms.build.imports import imported_modules, rendering_inputs
+from nkarms.build.rendering import PACKAGE_DIR, RENDERING_SETTINGS
+from nkarms.files import sha256, write_text_atomic
+
+STAMPS = Path("_build") / "stamps.json"
+SKIPPED_FOLDERS = {"__pycache__", ".ipynb_checkpoints"}
+PDF_MODULES = ["nkarms.site.pdf"]
+PDF_LIBRARIES = ("playwright",)
+RAW_DIR_ENV = "NKARMS_RAW_DIR"  # nkarms.data.pipeline.RAW_DIR_ENV, named here so pandas is not imported
+
+
+def tree(folder: Path) -> list[Path]:
+    """Every file under ``folder``, sorted, without caches and editor checkpoints."""
+    if not folder.is_dir():
+        return []
+    return sorted(path for path in folder.rglob("*")
+                  if path.is_file() and not SKIPPED_FOLDERS & set(path.relative_to(folder).parts))
+
+
+def digest(files: list[Path], base: Path, extra: dict[str, str]) -> str:
+    """One hash over file names (relative to ``base`` when inside it), their bytes, and ``extra`` settings."""
+    hasher = hashlib.sha256()
+    for path in sorted(set(files)):
+        name = path.relative_to(base).as_posix() if path.is_relative_to(base) else str(path)
+        hasher.update(f"{name}\0{sha256(path) if path.is_file() else 'missing'}\n".encode())
+    hasher.update(json.dumps(extra, sort_keys=True).encode())
+    return hasher.hexdigest()
+
+
+def _project_files(root: Path) -> list[Path]:
+    return [*tree(root / "chapters"), *tree(root / "data")]
+
+
+def execute_inputs(root: Path) -> str:
+    files = [*_project_files(root), root / "_toc.yml", *(path for path in tree(PACKAGE_DIR) if path.suffix == ".py")]
+    return digest(files, root, {**keys.library_versions(), RAW_DIR_ENV: os.environ.get(RAW_DIR_ENV, "")})
+
+
+def html_inputs(root: Path) -> str:
+    files = [*_project_files(root), *(root / name for name in ("_config.yml", "_toc.yml", "CITATION.cff")),
+             *rendering_inputs(root, PACKAGE_DIR)]
+    settings = {name: os.environ.get(name, "") for name in RENDERING_SETTINGS}
+    return digest(files, root, {**keys.library_versions(), **settings})
+
+
+def pdf_inputs(root: Path) -> str:
+    modules = imported_modules(PDF_MODULES, PACKAGE_DIR).values()
+    static = tree(PACKAGE_DIR / "site" / "static")
+    versions = {}
+    for name in PDF_LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return digest([*modules, *static], root, {"html": html_inputs(root), **versions})
+
+
+INPUTS = {"execute": execute_inputs, "html": html_inputs, "pdf": pdf_inputs}
+# What each stage leaves that a later build relies on (the execute stage's outputs are its inputs).
+OUTPUTS = {"execute": (), "html": (Path("_build") / "html",), "pdf": (Path("_build") / "pdf" / "report.pdf",)}
+
+
+def outputs_digest(root: Path, stage: str) -> str:
+    files = [path for output in OUTPUTS[stage]
+             for path in ([root / output] if (root / output).is_file() else tree(root / output))]
+    if any(not (root / output).exists() for output in OUTPUTS[stage]):
+        return "missing"
+    return digest(files, root, {})
+
+
+def load(root: Path) -> dict[str, dict[str, str]]:
+    path = root / STAMPS
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def is_current(root: Path, stage: str, inputs: str) -> bool:
+    """Whether ``stage`` last ran on exactly these inputs and its outputs are as it left them."""
+    stamp = load(root).get(stage)
+    return bool(stamp) and stamp["inputs"] == inputs and stamp["outputs"] == outputs_digest(root, stage)
+
+
+def save(root: Path, done: dict[str, str]) -> None:
+    """Record, for each stage in ``done`` (stage -> the inputs it ran or was skipped on), its outputs as they are now."""
+    stamps = load(root)
+    for stage, inputs in done.items():
+        stamps[stage] = {"inputs": inputs, "outputs": outputs_digest(root, stage)}
+    (root / STAMPS).parent.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(root / STAMPS, json.dumps(stamps, indent=2, sort_keys=True) + "\n")
