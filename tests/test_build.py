@@ -17,8 +17,9 @@ which chapters ran from ``<copy>/_build/executed.json``:
    is on the built page;
 4. ``execute`` after the values are put back: the same chapters run again;
 5. ``execute`` after one Markdown cell of one chapter changes and a number in
-   a stored output of another is edited: those two chapters alone run;
-6. ``site``: nothing to execute, the pages and the PDF are built;
+   a stored output of another is edited: the second alone runs (a chapter's
+   key is its code; prose is rendered as it stands);
+6. ``site``: nothing to execute, the pages (with the new prose) and the PDF are built;
 7. ``site`` again, nothing changed: every stage is skipped, and the check
    imports none of the heavy libraries (``_build/stages.json`` says which
    stages ran; timings belong to the benchmark, not here).
@@ -64,6 +65,7 @@ TABLE = "data/derived/ua_kn23_attacks.csv"
 SUMMARY = "data/derived/ua_kn23_monthly.csv"
 MANIFEST = "chapters/execution-manifest.json"
 TIMEOUT = 1800
+PROSE = "This sentence was added by the build test."
 MODULES_MARK = "--- modules imported ---"
 LIST_MODULES = ("import sys\nfrom nkarms.build.__main__ import main\nmain(sys.argv[1:])\n"
                 f"print({MODULES_MARK!r}, *sorted(sys.modules))")
@@ -129,7 +131,7 @@ class Project:
         modules = result.stdout.split(MODULES_MARK, 1)[1].split() if list_modules else []
         step = Step(executed=executed, seconds=seconds, stages=stages, modules=modules, manifest=self.manifest(),
                     notebooks={name: (self.root / name).read_bytes() for name in self.chapters})
-        if target == "html":
+        if target in ("html", "site"):
             step.pages = {name: self.page(name).read_text(encoding="utf-8") for name in self.chapters}
         print(f"\nnkarms.build {target} {' '.join(options)}: {seconds:.0f} s, executed {executed or 'none'}")
         return step
@@ -264,7 +266,7 @@ def edited(project: Project, data_restored: Step) -> Edits:
     path = project.root / markdown
     nb = nbformat.read(path, as_version=4)
     cell = next(cell for cell in reversed(nb.cells) if cell.cell_type == "markdown")
-    cell.source += "\n\nThis sentence was added by the build test."
+    cell.source += f"\n\n{PROSE}"
     nbformat.write(nb, path)
     edit_a_stored_number(project.root / output)
     return Edits(markdown=markdown, output=output, step=project.build("execute"))
@@ -297,7 +299,7 @@ def test_every_committed_chapter_equals_a_fresh_run(project: Project, prepared: 
 
 def test_no_change_build_executes_nothing(unchanged: Step, prepared: Step) -> None:
     assert unchanged.executed == []
-    assert unchanged.stages == {"execute": "skipped", "html": "ran"}
+    assert unchanged.stages == {"data": "skipped", "execute": "skipped", "html": "ran"}
     assert unchanged.manifest == prepared.manifest
     assert unchanged.notebooks == prepared.notebooks
 
@@ -316,7 +318,7 @@ def test_data_change_reexecutes_exactly_the_chapters_that_load_it(
     assert readers, f"no chapter's code loads {TABLE}"
     assert len(readers) < len(project.chapters)
     assert data_changed.step.executed == readers
-    assert data_changed.step.stages == {"execute": "ran", "html": "ran"}
+    assert data_changed.step.stages == {"data": "skipped", "execute": "ran", "html": "ran"}
     assert project.recorded_readers(unchanged.manifest, TABLE, SUMMARY) == readers
 
 
@@ -345,21 +347,22 @@ def test_reexecution_is_byte_identical(project: Project, unchanged: Step, data_c
     assert data_restored.manifest == unchanged.manifest
 
 
-def test_prose_edit_and_edited_output_reexecute_those_chapters_alone(
+def test_edited_output_reexecutes_its_chapter_and_a_prose_edit_runs_nothing(
         project: Project, unchanged: Step, edited: Edits) -> None:
-    assert edited.step.executed == [name for name in project.chapters if name in {edited.markdown, edited.output}]
     assert edited.markdown != edited.output
+    assert edited.step.executed == [edited.output]
     assert edited.step.notebooks[edited.output] == unchanged.notebooks[edited.output]
 
 
-def test_site_build_after_an_execute_runs_the_pages_and_the_pdf(site_built: Step) -> None:
+def test_site_build_after_an_execute_runs_the_pages_and_the_pdf(site_built: Step, edited: Edits) -> None:
     assert site_built.executed == []
-    assert site_built.stages == {"execute": "skipped", "html": "ran", "pdf": "ran"}
+    assert PROSE in site_built.pages[edited.markdown]
+    assert site_built.stages == {"data": "skipped", "execute": "skipped", "html": "ran", "pdf": "ran"}
 
 
 def test_no_change_site_build_skips_every_stage_without_heavy_imports(project: Project, site_unchanged: Step) -> None:
     assert site_unchanged.executed == []
-    assert site_unchanged.stages == {"execute": "skipped", "html": "skipped", "pdf": "skipped"}
+    assert site_unchanged.stages == {"data": "skipped", "execute": "skipped", "html": "skipped", "pdf": "skipped"}
     imported = {name.split(".")[0] for name in site_unchanged.modules}
     assert "nkarms" in imported
     assert not imported & set(HEAVY), f"a no-change build imported {sorted(imported & set(HEAVY))}"

@@ -146,12 +146,15 @@ def test_never_executed(copy: Path) -> None:
     assert cache.stale(copy) == {"chapters/b.ipynb": "never executed"}
 
 
-def test_changed_cell_makes_a_chapter_stale(copy: Path) -> None:
+def test_changed_code_makes_a_chapter_stale_and_prose_does_not(copy: Path) -> None:
     path = copy / "chapters" / "b.ipynb"
     nb = nbformat.read(path, as_version=4)
     nb.cells[0].source += "\n\nA new sentence."
     nbformat.write(nb, path)
-    assert cache.stale(copy) == {"chapters/b.ipynb": "its cells changed"}
+    assert cache.stale(copy) == {}
+    nb.cells[1].source = "print(6 * 9)"
+    nbformat.write(nb, path)
+    assert cache.stale(copy) == {"chapters/b.ipynb": "its code changed"}
 
 
 def test_changed_input_makes_only_its_reader_stale(copy: Path) -> None:
@@ -379,12 +382,12 @@ def test_execute_stage_is_skipped_only_while_its_inputs_are_unchanged(
     monkeypatch.setenv(project.ROOT_ENV, str(copy))
     monkeypatch.delenv(RAW_DIR_ENV, raising=False)
     build_main(["execute", "--root", str(copy)])
-    assert stages(copy) == ({"execute": "ran"}, [])
+    assert stages(copy) == ({"data": "ran", "execute": "ran"}, [])
     build_main(["execute", "--root", str(copy)])
-    assert stages(copy) == ({"execute": "skipped"}, [])
+    assert stages(copy) == ({"data": "skipped", "execute": "skipped"}, [])
     (copy / "data" / "t.csv").write_text("name,value\nanswer,41\n")
     build_main(["execute", "--root", str(copy)])
-    assert stages(copy) == ({"execute": "ran"}, ["chapters/a.ipynb"])
+    assert stages(copy) == ({"data": "skipped", "execute": "ran"}, ["chapters/a.ipynb"])
     assert text_outputs(copy / "chapters" / "a.ipynb") == "name,value\nanswer,41\n"
 
 

@@ -1,6 +1,6 @@
 """Build the report: ``python -m nkarms.build {site,html,pdf,execute}`` (see :mod:`nkarms.build`).
 
-Each stage (execute, html, pdf) is skipped when its inputs and outputs are
+Each stage (data, execute, html, pdf) is skipped when its inputs and outputs are
 byte for byte those of its last run (:mod:`nkarms.build.stamps`). What ran is
 written to ``_build/executed.json`` (the chapters executed) and
 ``_build/stages.json`` (each stage: ``ran`` or ``skipped``).
@@ -22,16 +22,24 @@ PDF = Path("_build") / "pdf" / "report.pdf"
 PDF_IN_SITE = Path("_build") / "html" / "_downloads" / "report.pdf"  # where the site links to it
 
 
-def run_execute(root: Path, force: bool, jobs: int | None) -> tuple[list[str], str | None]:
-    """Regenerate stale derived data, run stale chapters; return those run and the stage's stamp (None: none)."""
+def run_execute(root: Path, force: bool, jobs: int | None, stages: dict[str, str], done: dict[str, str]) -> list[str]:
+    """Regenerate stale derived data (unless its stamp is current), run stale chapters; return those run."""
     try:
-        rawdata.ensure_derived(root)
+        inputs = stamps.data_inputs(root)
+        if stamps.is_current(root, "data", inputs):
+            stages["data"] = "skipped"
+        else:
+            rawdata.ensure_derived(root)
+            stages["data"], inputs = "ran", stamps.data_inputs(root)
+        done["data"] = inputs
         executed = cache.refresh(root, force=force, jobs=jobs)
     except (rawdata.StaleDataError, InputsChangedError, cache.ChapterError) as error:
         sys.exit(f"nkarms.build: {error}")
-    inputs = stamps.execute_inputs(root)
+    stages["execute"], inputs = "ran", stamps.execute_inputs(root)
     # Stamped only if, after fingerprinting, nothing is stale: a file saved during the run is not vouched for.
-    return executed, None if cache.stale(root) else inputs
+    if not cache.stale(root):
+        done["execute"] = inputs
+    return executed
 
 
 def run_pdf(root: Path) -> None:
@@ -54,14 +62,12 @@ def main(argv: list[str] | None = None) -> None:
         os.environ[rendering.PDF_LINK_ENV] = "1"
     stages, done, executed = {}, {}, []
 
-    inputs = stamps.execute_inputs(root)
+    inputs = stamps.execute_inputs(root)  # data/ included, so an unchanged execute stage means unchanged data
     if not args.force and stamps.is_current(root, "execute", inputs):
-        stages["execute"], done["execute"] = "skipped", inputs
+        stages.update(data="skipped", execute="skipped")
+        done["execute"] = inputs
     else:
-        executed, stamp = run_execute(root, args.force, args.jobs)
-        stages["execute"] = "ran"
-        if stamp:
-            done["execute"] = stamp
+        executed = run_execute(root, args.force, args.jobs, stages, done)
     for stage, wanted, run in (("html", ("site", "html"), lambda: rendering.jupyter_book(root, "html")),
                                ("pdf", ("site", "pdf"), lambda: run_pdf(root))):
         if args.target not in wanted:

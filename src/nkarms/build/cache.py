@@ -5,7 +5,7 @@ Jupyter Book's own cache keys a notebook by its code only, so a change to
 Here each chapter's key, in ``chapters/execution-manifest.json`` beside the
 notebooks whose stored outputs it vouches for, holds:
 
-- ``source``: the hash of its cells' sources;
+- ``code``: the hash of its code cells (a prose edit re-renders the page but runs nothing);
 - ``inputs``: every file it read (data tables, ``nkarms`` modules) with the
   sha256 of the bytes it read (:mod:`nkarms.build.execute`);
 - ``libraries``: the versions of the libraries that shape outputs (:mod:`nkarms.build.keys`);
@@ -65,8 +65,8 @@ def stale_reason(notebook: Path, root: Path, manifest: dict[str, Any],
     entry = manifest.get(notebook.relative_to(root).as_posix())
     if entry is None:
         return "never executed"
-    if entry["source"] != keys.source_hash(notebook):
-        return "its cells changed"
+    if entry.get("code") != keys.code_hash(notebook):
+        return "its code changed"
     if not keys.has_outputs(notebook):
         return "it has no stored outputs"
     if "outputs" not in entry:

@@ -72,7 +72,7 @@ def execute(notebook: Path, root: Path) -> dict[str, Any]:
         changed = changed_during_run(read, before)
         if not changed:
             return {
-                "source": keys.source_hash(notebook),
+                "code": keys.code_hash(notebook),
                 "inputs": dict(sorted((_key_name(path, root), digest) for path, digest in read.items())),
                 "libraries": keys.library_versions(),
                 "outputs": keys.outputs_hash(notebook),

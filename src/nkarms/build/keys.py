@@ -1,4 +1,4 @@
-"""The parts of a chapter's key that are not files it read: its cells, its stored outputs, the libraries.
+"""The parts of a chapter's key that are not files it read: its code, its stored outputs, the libraries.
 
 Deliberately light: it imports neither nbformat nor pandas (a notebook is
 read as JSON), so the no-change check of :mod:`nkarms.build.stamps` stays fast.
@@ -53,9 +53,13 @@ def _text(source: str | list[str]) -> str:
     return source if isinstance(source, str) else "".join(source)
 
 
-def source_hash(notebook: Path) -> str:
-    """Hash of the cells' types and sources: what the author wrote, not the outputs."""
-    return hashlib.sha256(json.dumps([(cell["cell_type"], _text(cell["source"])) for cell in _cells(notebook)]).encode()).hexdigest()
+def code_hash(notebook: Path) -> str:
+    """Hash of the code cells' sources, in order: all that a run's outputs depend on besides the files read.
+
+    Prose (Markdown cells) is rendered from the notebook as it is, with glued
+    numbers taken from the stored outputs, so a prose edit needs no run.
+    """
+    return _digest([_text(cell["source"]) for cell in _cells(notebook) if cell["cell_type"] == "code"])
 
 
 def outputs_hash(notebook: Path) -> str:

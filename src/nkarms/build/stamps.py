@@ -3,6 +3,9 @@
 Like ``make`` or ``ninja``, but decided on content hashes, not timestamps. Each
 stage has a fingerprint of its inputs:
 
+- ``data``: the raw snapshots and the record of those the derived tables were
+  made from (``data/derived/raw_checksums.json``), all that
+  :func:`nkarms.data.pipeline.stale_inputs` compares;
 - ``execute``: the notebooks, the manifest, ``data/`` (raw snapshots included),
   the package's modules, the library versions and ``NKARMS_RAW_DIR``;
 - ``html``: the notebooks, the manifest (the per-page data box), ``data/`` (the
@@ -32,7 +35,8 @@ STAMPS = Path("_build") / "stamps.json"
 SKIPPED_FOLDERS = {"__pycache__", ".ipynb_checkpoints"}
 PDF_MODULES = ["nkarms.site.pdf"]
 PDF_LIBRARIES = ("playwright",)
-RAW_DIR_ENV = "NKARMS_RAW_DIR"  # nkarms.data.pipeline.RAW_DIR_ENV, named here so pandas is not imported
+# nkarms.data.pipeline's RAW_DIR_ENV and CHECKSUMS_FILE, named here so that pandas is not imported.
+RAW_DIR_ENV, CHECKSUMS_FILE = "NKARMS_RAW_DIR", "raw_checksums.json"
 
 
 def tree(folder: Path) -> list[Path]:
@@ -55,6 +59,12 @@ def digest(files: list[Path], base: Path, extra: dict[str, str]) -> str:
 
 def _project_files(root: Path) -> list[Path]:
     return [*tree(root / "chapters"), *tree(root / "data")]
+
+
+def data_inputs(root: Path) -> str:
+    raw = Path(os.environ[RAW_DIR_ENV]) if os.environ.get(RAW_DIR_ENV) else root / "data" / "raw"
+    files = [*tree(raw), root / "data" / "derived" / CHECKSUMS_FILE]
+    return digest(files, root, {RAW_DIR_ENV: os.environ.get(RAW_DIR_ENV, "")})
 
 
 def execute_inputs(root: Path) -> str:
@@ -81,9 +91,9 @@ def pdf_inputs(root: Path) -> str:
     return digest([*modules, *static], root, {"html": html_inputs(root), **versions})
 
 
-INPUTS = {"execute": execute_inputs, "html": html_inputs, "pdf": pdf_inputs}
-# What each stage leaves that a later build relies on (the execute stage's outputs are its inputs).
-OUTPUTS = {"execute": (), "html": (Path("_build") / "html",), "pdf": (Path("_build") / "pdf" / "report.pdf",)}
+INPUTS = {"data": data_inputs, "execute": execute_inputs, "html": html_inputs, "pdf": pdf_inputs}
+# What each stage leaves that a later build relies on (the data and execute stages' outputs are their inputs).
+OUTPUTS = {"data": (), "execute": (), "html": (Path("_build") / "html",), "pdf": (Path("_build") / "pdf" / "report.pdf",)}
 
 
 def outputs_digest(root: Path, stage: str) -> str:
