@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SYSTEM_PACKAGES := chromium poppler-utils fonts-liberation fonts-dejavu-core
+PORT ?= 8000
 
 .PHONY: book test pdf serve data lab bench system-deps
 
@@ -15,7 +16,7 @@ $(STAMP): requirements.txt pyproject.toml data/changelog.csv
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-book: $(STAMP) system-deps  ## execute what is stale, build the site into _build/html, with the PDF it offers
+book: $(STAMP) system-deps  ## regenerate stale derived data, execute stale chapters, build the site and its PDF (unchanged stages are skipped)
 	$(PY) -m nkarms.build site
 
 test: $(STAMP) system-deps  ## the whole test suite
@@ -24,9 +25,9 @@ test: $(STAMP) system-deps  ## the whole test suite
 pdf: $(STAMP) system-deps  ## the whole report as _build/pdf/report.pdf
 	$(PY) -m nkarms.build pdf
 
-serve: $(STAMP)  ## live preview on http://127.0.0.1:8000: rebuilds and reloads on each saved change
+serve: $(STAMP)  ## live preview on http://127.0.0.1:$(PORT): rebuilds and reloads on each saved change
 	$(VENV)/bin/jupyter-book config sphinx . >/dev/null
-	$(VENV)/bin/sphinx-autobuild . _build/html --host 127.0.0.1 --port 8000 \
+	$(VENV)/bin/sphinx-autobuild . _build/html --host 127.0.0.1 --port $(PORT) \
 	  --pre-build "$(PY) -m nkarms.build execute" --watch data --watch src \
 	  --ignore "*/_build/*" --ignore "*/.venv/*" --ignore "*/execution-manifest.json" --ignore "*.ipynb_checkpoints*"
 

@@ -14,6 +14,10 @@ executed first and every timed build starts from the same state. Then, per run:
   value every run), then a rebuild: the chapters that read the table re-execute;
 - prose change: one sentence of a chapter's markdown changed, then a rebuild.
 
+Then issue 14's figures (:mod:`nkbench.rebuilds`): no-change ``make book`` and
+``html``, a one-table change against stock Jupyter Book's forced full rebuild of
+the same chapters (with the ratio), and a prose edit under ``make serve``.
+
 Each figure is the median of the runs; every run's time and the chapters it
 executed are kept in the JSON. One ``make test`` in the project itself is timed too
 (once: it takes minutes; ``--no-tests`` skips it).
@@ -41,6 +45,7 @@ from typing import Any
 
 from nkbench.builds import bench_builds, bench_make_test, copy_project
 from nkbench.pages import bench_pages, budget, site_size
+from nkbench.rebuilds import bench_rebuilds, print_rebuilds
 from nkbench.report import report
 
 RESULTS = Path(__file__).with_name("results.json")
@@ -71,12 +76,14 @@ def main(argv: list[str] | None = None) -> int:
             "runs": args.runs,
             "builds": bench_builds(root, args.runs, args.chapter),
         }
+        results["rebuilds"] = bench_rebuilds(tmp, args.runs)
         results["make_test"] = None if args.no_tests else bench_make_test()
         html_dir = root / "_build" / "html"
         results["site"] = site_size(html_dir)
         results["browser"] = bench_pages(html_dir, args.runs)
         results["budget"] = budget(results["browser"]["pages"])
         RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        print_rebuilds(results["rebuilds"])
         report(results, RESULTS)
     finally:
         if args.keep:

@@ -1,0 +1,191 @@
+"""Issue 14's figures: what a rebuild costs, against stock Jupyter Book on the same chapters, in one run.
+
+All in a copy of the project whose ``.venv`` is a link to the project's (the
+copy's ``src/`` first on ``PYTHONPATH``, so the copy's package is the one run):
+
+- ``make book`` (site and PDF) with nothing changed, as a user types it;
+- ``python -m nkarms.build html`` with nothing changed;
+- one ``launched`` number changed in ``data/derived/ua_kn23_attacks.csv`` (and its
+  month in ``ua_kn23_monthly.csv``, which must add up to it), then the ``html`` target;
+- stock Jupyter Book's only correct rebuild after a data change, on a second
+  copy whose ``_config.yml`` says ``execute_notebooks: force``:
+  ``jupyter-book build --all``; the one-table figure is reported as a ratio of it;
+- a prose edit under ``make serve``: seconds from saving the notebook until
+  the served page carries the new sentence.
+
+``make test`` is timed by :func:`nkbench.builds.bench_make_test`. Each figure is
+the median of the runs, with every run's seconds, stages and chapters kept.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from nkbench.builds import PROJECT, copy_project
+
+ATTACKS = Path("data/derived/ua_kn23_attacks.csv")
+MONTHLY = Path("data/derived/ua_kn23_monthly.csv")
+SERVE_TIMEOUT = 600
+SERVED_CHAPTER = "chapters/01-timeline"
+
+
+def environment(root: Path) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(root / "src"), "NKARMS_PROJECT_ROOT": str(root)}
+
+
+def prepare(root: Path) -> None:
+    """A project copy that runs with the project's environment (``make`` sees it installed: copies keep times)."""
+    root.mkdir(parents=True, exist_ok=True)
+    copy_project(root)
+    (root / ".venv").symlink_to(PROJECT / ".venv")
+
+
+def timed(command: list[str], root: Path) -> dict[str, Any]:
+    """Run ``command`` in ``root``: seconds, exit code, and the build's own record of what ran."""
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=root, env=environment(root), capture_output=True, text=True)
+    record: dict[str, Any] = {"seconds": round(time.perf_counter() - start, 2), "returncode": result.returncode}
+    for name in ("executed", "stages"):
+        path = root / "_build" / f"{name}.json"
+        record[name] = json.loads(path.read_text()) if path.exists() else None
+    if result.returncode:
+        record["last_lines"] = (result.stdout + result.stderr).splitlines()[-10:]
+    return record
+
+
+def summary(what: str, runs: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"what": what, "median_seconds": round(statistics.median(r["seconds"] for r in runs), 2),
+            "all_succeeded": all(r["returncode"] == 0 for r in runs), "runs": runs}
+
+
+def change_launches(root: Path, delta: int) -> str:
+    """Add ``delta`` launches to the first report that gives a count, and to its month in the summary."""
+    lines = (root / ATTACKS).read_text(encoding="utf-8").split("\n")
+    header = lines[0].split(",")
+    launched, date, kind = (header.index(name) for name in ("launched", "date", "label_kind"))
+    row = next(i for i, line in enumerate(lines) if i and line and '"' not in line and line.split(",")[launched])
+    cells = lines[row].split(",")
+    cells[launched] = str(int(cells[launched]) + delta)
+    lines[row] = ",".join(cells)
+    (root / ATTACKS).write_text("\n".join(lines), encoding="utf-8")
+    monthly = (root / MONTHLY).read_text(encoding="utf-8").split("\n")
+    columns = monthly[0].split(",")
+    for i, line in enumerate(monthly[1:], start=1):
+        month = line.split(",")
+        if month[:1] and month[columns.index("month")] == cells[date][:7] and month[columns.index("label_kind")] == cells[kind]:
+            month[columns.index("launched")] = str(int(month[columns.index("launched")]) + delta)
+            monthly[i] = ",".join(month)
+    (root / MONTHLY).write_text("\n".join(monthly), encoding="utf-8")
+    return f"{ATTACKS} {cells[date]}: launched +{delta}"
+
+
+def no_change(root: Path, command: list[str], what: str, runs: int) -> dict[str, Any]:
+    timed(command, root)  # untimed: brings the copy up to date for this target
+    return summary(what, [timed(command, root) for _ in range(runs)])
+
+
+def one_table(root: Path, runs: int) -> dict[str, Any]:
+    html = [sys.executable, "-m", "nkarms.build", "html", "--root", str(root)]
+    timed(html, root)
+    records = []
+    for run in range(runs):
+        changed = change_launches(root, 1000)  # a new value every run
+        records.append({**timed(html, root), "changed": changed})
+    return summary("html target after one number changed in one derived table", records)
+
+
+def stock(root: Path, runs: int) -> dict[str, Any]:
+    """Stock Jupyter Book: every notebook executed (``force``), every page rebuilt (``--all``)."""
+    config = root / "_config.yml"
+    config.write_text(re.sub(r'execute_notebooks:\s*"?off"?', 'execute_notebooks: "force"', config.read_text()))
+    command = [str(PROJECT / ".venv" / "bin" / "jupyter-book"), "build", "--all", str(root)]
+    return summary("stock Jupyter Book: execute_notebooks force, build --all", [timed(command, root) for _ in range(runs)])
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(url: str, text: str, timeout: float) -> float | None:
+    """Poll ``url`` until its body contains ``text``; the time it took, or None."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if text in response.read().decode("utf-8", errors="replace"):
+                    return time.perf_counter() - start
+        except OSError:
+            pass
+        time.sleep(0.1)
+    return None
+
+
+def prose_under_serve(root: Path, runs: int) -> dict[str, Any]:
+    """Seconds from saving a prose edit until ``make serve`` serves the page with it."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/{SERVED_CHAPTER}.html"
+    server = subprocess.Popen(["make", "serve", f"PORT={port}"], cwd=root, env=environment(root),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    records = []
+    try:
+        if wait_for(url, "</html>", SERVE_TIMEOUT) is None:
+            return {"what": "prose edit under make serve", "error": "the preview never served the page"}
+        notebook = root / f"{SERVED_CHAPTER}.ipynb"
+        for run in range(runs):
+            sentence = f"Sentence {run + 1} added by the benchmark."
+            nb = nbformat.read(notebook, as_version=4)
+            cell = next(cell for cell in reversed(nb.cells) if cell.cell_type == "markdown")
+            cell.source = cell.source.split("\n\nSentence ")[0] + f"\n\n{sentence}"
+            nbformat.write(nb, notebook)
+            seconds = wait_for(url, sentence, SERVE_TIMEOUT)
+            records.append({"seconds": round(seconds, 2) if seconds is not None else float(SERVE_TIMEOUT),
+                            "returncode": 0 if seconds is not None else 1})
+            time.sleep(2)  # let the preview settle before the next save
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    return summary("prose edit under make serve: save to page served with it", records)
+
+
+def bench_rebuilds(tmp: Path, runs: int) -> dict[str, Any]:
+    """Every figure of issue 14 but ``make test``, side by side; the one-table ratio to stock Jupyter Book."""
+    ours, theirs = tmp / "rebuilds", tmp / "stock"
+    prepare(ours)
+    prepare(theirs)
+    print("issue 14 figures: no-change make book, no-change html, one table, stock Jupyter Book, make serve", flush=True)
+    results = {
+        "no_change_make_book": no_change(ours, ["make", "book"], "make book (site and PDF), nothing changed", runs),
+        "no_change_html": no_change(ours, [sys.executable, "-m", "nkarms.build", "html", "--root", str(ours)],
+                                    "html target, nothing changed", runs),
+        "one_table": one_table(ours, runs),
+        "stock_jupyter_book": stock(theirs, runs),
+    }
+    results["one_table_over_stock"] = round(
+        results["one_table"]["median_seconds"] / results["stock_jupyter_book"]["median_seconds"], 3)
+    results["prose_under_serve"] = prose_under_serve(ours, runs)
+    return results
+
+
+def print_rebuilds(results: dict[str, Any]) -> None:
+    for key, info in results.items():
+        if isinstance(info, dict) and "median_seconds" in info:
+            flag = "" if info["all_succeeded"] else "  (a run failed: see results.json)"
+            print(f"{info['what']:<60} {info['median_seconds']:7.1f} s{flag}")
+        elif isinstance(info, dict):
+            print(f"{info['what']:<60} {info.get('error')}")
+    print(f"{'one table changed / stock Jupyter Book':<60} {results['one_table_over_stock']:7.2f}")
