@@ -97,6 +97,8 @@ METRIC_LABELS = {
     "containers_returned": "Containers sent back by Russia",
     "trade_value": "Value of the trade to North Korea",
     "launchers_transferred": "Missile launchers transferred",
+    "russia_shells_produced": "Artillery shells Russia produces itself",
+    "russia_shells_fired": "Artillery rounds Russia fires",
 }
 
 
