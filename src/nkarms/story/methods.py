@@ -28,11 +28,11 @@ CONSTRAINT_WORDS = {
 
 
 def rule_text(rule: Callable) -> str:
-    """A rule as one sentence: its docstring's first sentence, else its name in words."""
+    """A rule as one sentence for a table: its docstring's first paragraph (code marks dropped), else its name in words."""
     doc = (rule.__doc__ or "").strip()
     if not doc:
         return rule.__name__.replace("_", " ").capitalize() + "."
-    first = doc.split("\n\n")[0].replace("\n", " ")
+    first = " ".join(doc.split("\n\n")[0].split()).replace("``", "")
     return first if first.endswith(".") else f"{first}."
 
 
