@@ -1,0 +1,21 @@
+"""Claim kinds and periods in words."""
+import pandas as pd
+import pytest
+
+from nkarms.story.claim_periods import kind_text, period_text
+
+
+def claim(start: str | None, end: str | None) -> pd.Series:
+    return pd.Series({"period_start": pd.Timestamp(start) if start else pd.NaT, "period_end": pd.Timestamp(end) if end else pd.NaT})
+
+
+def test_period_text_reads_each_shape() -> None:
+    assert period_text(claim(None, "2025-11-04")) == "since the start, to 4 November 2025"
+    assert period_text(claim("2025-01-01", "2025-02-28")) == "1 January 2025 to 28 February 2025"
+    assert period_text(claim(None, None)) == "no date given"
+
+
+def test_kind_text_names_projections_and_refuses_unknown() -> None:
+    assert kind_text("projection") == "plan or projection"
+    with pytest.raises(KeyError, match="unknown claim kind 'guess'"):
+        kind_text("guess")
