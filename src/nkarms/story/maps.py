@@ -28,6 +28,7 @@ CONVENTION = ("Base map: Natural Earth. Ukraine is drawn within its internationa
 LABEL_FONT_SIZE = 11
 CHAR_WIDTH = 0.6 * LABEL_FONT_SIZE  # generous for a sans-serif, so estimated boxes are never too small
 LABEL_HEIGHT = LABEL_FONT_SIZE + 3
+LABEL_GAP = 2  # clear space kept around each label, since a drawn glyph box may sit a pixel off the estimate
 MARK_RADIUS = 6
 # The plot widths a map is checked at: a phone's text column up to a wide desktop one.
 WIDTHS = (330, 420, 540, 680, 820, 960)
@@ -74,7 +75,7 @@ def label_box(x: float, y: float, text: str, position: tuple) -> tuple[float, fl
     width = len(text) * CHAR_WIDTH
     left = {"left": x + dx, "right": x + dx - width, "center": x + dx - width / 2}[align]
     top = {"middle": y + dy - LABEL_HEIGHT / 2, "bottom": y + dy - LABEL_HEIGHT, "top": y + dy}[baseline]
-    return left, top, left + width, top + LABEL_HEIGHT
+    return left - LABEL_GAP, top - LABEL_GAP, left + width + LABEL_GAP, top + LABEL_HEIGHT + LABEL_GAP
 
 
 def overlap(a: tuple, b: tuple) -> float:
@@ -204,7 +205,7 @@ def range_map(rings: pd.DataFrame, origins: pd.DataFrame, targets: pd.DataFrame,
     placed = place_labels(places, places.iloc[0:0], fit, height, text="short")
     layered = alt.layer(*base_layers("ukraine"), lines, points, *label_layers(placed, "short")).properties(
         projection=projection(fit), height=height).resolve_scale(color="independent", shape="independent")
-    return finish(layered, title, f"{subtitle}. {BORDERS_NOTE}", f"{description} {CONVENTION}")
+    return finish(layered, title, f"{subtitle.rstrip('.')}. {BORDERS_NOTE}", f"{description} {CONVENTION}")
 
 
 def route_map(points: pd.DataFrame, legs: pd.DataFrame, title: str, subtitle: str, description: str,
@@ -227,4 +228,5 @@ def route_map(points: pd.DataFrame, legs: pd.DataFrame, title: str, subtitle: st
     placed = place_labels(points, points.iloc[0:0], fit, height, text="short")
     layered = alt.layer(*base_layers("far_east"), lines, dots, *label_layers(placed, "short")).properties(
         projection=projection(fit), height=height)
-    return finish(layered, title, f"{subtitle}. Sea legs are schematic.", f"{description} Base map: Natural Earth.")
+    note = "" if "schematic" in subtitle else " Sea legs are schematic."
+    return finish(layered, title, f"{subtitle.rstrip('.')}.{note}", f"{description} Base map: Natural Earth.")
