@@ -37,7 +37,7 @@ EVIDENCE_KINDS = (
     (r"\bAIS\b|transponder|voyages?\b|trips\b", "Ship tracking"),
     (r"trade data", "Trade records"),
     (r"intelligence|\bNIS\b|spy agency|briefing|told lawmakers", "Intelligence briefing"),
-    (r".", "Statement (method not given)"),
+    (r".", "Method not stated"),
 )
 # (pattern, reporter, kind of reporter); first match wins.
 REPORTERS = (
@@ -67,7 +67,8 @@ TRANSPORT_WORDS = r"vessel|\bships\b|cargo ship|Stevedoring|shippers|shipping fi
 
 def text_of(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
     """The named text columns of each row, joined, for searching."""
-    return frame[list(columns)].fillna("").astype(str).agg(" ".join, axis=1)
+    rows = frame[list(columns)].fillna("").astype(str).itertuples(index=False)
+    return pd.Series([" ".join(row) for row in rows], index=frame.index, dtype=str)
 
 
 def names(frame: pd.DataFrame, pattern: str, columns: tuple[str, ...]) -> pd.Series:
@@ -76,9 +77,9 @@ def names(frame: pd.DataFrame, pattern: str, columns: tuple[str, ...]) -> pd.Ser
 
 
 def first_match(text: str, options: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
-    """The rest of the first option whose pattern (its first item) ``text`` matches."""
+    """The rest of the first option whose pattern (its first item) ``text`` matches, ignoring case."""
     for pattern, *rest in options:
-        if re.search(pattern, text):
+        if re.search(pattern, text, flags=re.IGNORECASE):
             return tuple(rest)
     raise ValueError(f"no pattern matches {text[:60]!r}")
 

@@ -38,7 +38,7 @@ SIDES = (
     (r"NHK|New York Times|media", "Media, citing unnamed officials"),
 )
 STAGES = (
-    (r"no evidence", "Reported as not given"),
+    (r"(?i)no evidence", "Reported as not given"),
     (r"\(expected|forecast|likely to ask|requested|intended to", "Expected or sought"),
     (r"\bagreed\b|\bagreements?\b|offer", "Agreed or offered"),
     (r".", "Reported as given or under way"),
