@@ -160,7 +160,7 @@ def key_points(nb: nbformat.NotebookNode) -> tuple[list[str], bool]:
 class VisibleText(HTMLParser):
     """The text an HTML output shows: no scripts, styles, attributes or code."""
 
-    HIDDEN = {"script", "style", "code"}
+    HIDDEN = frozenset({"script", "style", "code"})
 
     def __init__(self) -> None:
         super().__init__()

@@ -3,9 +3,9 @@
 It replaces a table that ranked claims with a plain maximum, which put
 projections, container-load conversions and one-sided bounds at the top. Here
 each quantity shows its claims by kind, its independent claimants (distinct
-``claimant_id``), the best source tier in words, and the band of
-:func:`nkarms.analysis.judgement.best_estimate` with its likelihood word, or
-why there is none.
+``claimant_id``), the best source tier in words, and, for a headline
+quantity, the band of :func:`nkarms.analysis.judgement.best_estimate` with its
+likelihood word.
 """
 from __future__ import annotations
 
@@ -14,7 +14,14 @@ from collections.abc import Iterable
 import pandas as pd
 
 from nkarms.analysis.estimates import METRIC_LABELS
-from nkarms.analysis.judgement import TIERS, Judgement, band_text, claim_text, figures, with_tiers
+from nkarms.analysis.judgement import (
+    TIERS,
+    Judgement,
+    band_text,
+    claim_text,
+    figures,
+    with_tiers,
+)
 from nkarms.story.judgements import TIER_WORDS, Headline
 from nkarms.story.numbers import counted, unit_for
 
