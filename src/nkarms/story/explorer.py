@@ -26,7 +26,7 @@ from nkarms.story.tables import keep_words_whole
 KINDS = {"count": "count", "conversion": "conversion", "projection": "projection", "bound": "bound (one-sided)"}
 TIERS = {"primary": "primary document", "news": "news report", "aggregator": "aggregator or repost"}
 FILTERS = {"quantity": "Quantity", "claimant": "Claimant", "kind": "Kind", "tier": "Source tier"}
-COLUMNS = ("Quantity", "Claim", "Kind", "Period", "Claimant", "Date", "Source tier", "Sources")
+COLUMNS = ("Quantity", "Claim", "Kind and period", "Claimant", "Date", "Best tier and sources")
 BOUND_SIDES = {**{q: "lower bound" for q in LOWER_BOUNDS}, **{q: "upper bound" for q in UPPER_BOUNDS}}
 
 
@@ -149,12 +149,15 @@ class Explorer:
 
     def _row_html(self, row: pd.Series) -> str:
         filters = " ".join(f'data-{name}="{_attr(row[name])}"' for name in FILTERS)
-        claim = f"<strong>{keep_words_whole(row['claim'])}</strong><br>{keep_words_whole(row['counts'])}"
-        cells = [row["quantity_label"], None, row["kind_label"], row["period"], row["claimant_label"],
-                 short_day(row["as_of"]), TIERS[row["tier"]], None]
-        shown = [claim if i == 1 else _sources_html(row["links"]) if i == 7 else keep_words_whole(cell)
-                 for i, cell in enumerate(cells)]
-        return f"<tr {filters}>" + "".join(f"<td>{cell}</td>" for cell in shown) + "</tr>"
+        cells = [
+            keep_words_whole(row["quantity_label"]),
+            f"<strong>{keep_words_whole(row['claim'])}</strong><br>{keep_words_whole(row['counts'])}",
+            f"{keep_words_whole(row['kind_label'])}<br>{keep_words_whole(row['period'])}",
+            keep_words_whole(row["claimant_label"]),
+            keep_words_whole(short_day(row["as_of"])),
+            f"<em>{TIERS[row['tier']]}</em>: {_sources_html(row['links'])}",
+        ]
+        return f"<tr {filters}>" + "".join(f'<td class="nk-col-{i}">{cell}</td>' for i, cell in enumerate(cells)) + "</tr>"
 
     def _repr_html_(self) -> str:
         controls = "".join(_select_html(name, choices) for name, choices in self.options.items())
