@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from nkarms.analysis.judgement import claim_text
 from nkarms.dates import long_day
+from nkarms.story.numbers import unit_for
 
 KIND_WORDS = {
     "count": "count of what happened",
@@ -32,3 +34,10 @@ def period_text(claim: pd.Series) -> str:
     if pd.isna(start):
         return f"since the start, to {long_day(end)}"
     return f"{long_day(start)} to {long_day(end)}"
+
+
+def stated(claim: pd.Series) -> str:
+    """A claim as stated (:func:`nkarms.analysis.judgement.claim_text`) with a singular unit for a lone figure of one: ``1 soldier``."""
+    text = claim_text(claim)
+    single = claim["qualifier"] not in ("range",) and [float(claim[c]) for c in ("value", "low", "high") if pd.notna(claim[c])] == [1.0]
+    return f"{text.removesuffix(claim['unit'])}{unit_for(1, claim['unit'])}" if single else text
