@@ -143,3 +143,11 @@ def test_each_snapshot_holds_both_tables_and_the_current_release_compares_with_o
     base = releases.base_version(project.release().version, releases.snapshot_versions())
     diff = releases.diff(releases.load_release(base), data.load_estimates(), base, project.release().version)
     assert len(diff.added) + len(diff.removed) + len(diff.corrected) > 0
+
+
+def test_the_summary_names_new_fields_in_words() -> None:
+    old = claims({"id": "a", "value": 1})
+    new = claims({"id": "a", "value": 1}, {"id": "b", "value": 2}, columns=NEW_COLUMNS)
+    row = whatsnew.summary_row(releases.diff(old, new, "0.1.1", "0.2.0"))
+    assert row == {"release": "0.1.1 to 0.2.0", "added": 1, "removed": 0, "corrected": 0,
+                   "new_fields": "kind of claim, start of period, end of period, claimant's identifier"}

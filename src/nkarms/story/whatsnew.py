@@ -30,6 +30,10 @@ ASPECTS = {
     "sources": ("source_ids",),
 }
 
+# Fields a release may add to every claim, in words.
+FIELD_WORDS = {"kind": "kind of claim", "period_start": "start of period", "period_end": "end of period",
+               "claimant_id": "claimant's identifier"}
+
 
 def quantity(metric: str) -> str:
     """A metric in words (``Containers shipped to Russia``)."""
@@ -127,7 +131,7 @@ def summary_row(diff: releases.ClaimsDiff) -> dict:
     """One line of the release-by-release summary."""
     return {"release": f"{diff.old_version} to {diff.new_version}", "added": len(diff.added),
             "removed": len(diff.removed), "corrected": len(diff.corrected),
-            "new_fields": ", ".join(field.replace("_", " ") for field in diff.fields_added) or "none"}
+            "new_fields": ", ".join(FIELD_WORDS.get(field, field.replace("_", " ")) for field in diff.fields_added) or "none"}
 
 
 def top_figure(claim: pd.Series) -> float:
