@@ -2,7 +2,8 @@
 
 Owns the Sphinx extensions (``sphinx_ext``: offline chart runtime and CSP;
 ``sphinx_data``: data downloads, per-page data notes, link previews;
-``sphinx_icons``: the theme's icon font cut to what the site shows), chart
+``sphinx_icons``: the theme's icon font cut to what the site shows;
+``sphinx_explorer``: the claims explorer's script, on its page only), chart
 rendering (``render``), the list of built pages (``pages``), the loopback
 server (``localserver``), the one browser launcher (``browser``: Debian's
 Chromium and its flags), the PDF (``pdf``, with ``cover`` for what its cover

@@ -2,7 +2,9 @@
 
 Owns the house chart theme and builders (``charts``), tables that print the same
 in HTML, PDF and Jupyter (``tables``) and the glue helpers that put computed
-figures into prose (``publish``), key judgements as sentences (``judgements``)
-and the best-estimate band drawn behind the claims (``bands``). It may import the foundation modules,
-``nkarms.data`` and ``nkarms.analysis``, never ``nkarms.site`` or ``nkarms.build``.
+figures into prose (``publish``), key judgements as sentences (``judgements``),
+the best-estimate band drawn behind the claims (``bands``), the filterable
+table of every claim (``explorer``) and the "What's new" tables
+(``whatsnew``). It may import the foundation modules, ``nkarms.data`` and
+``nkarms.analysis``, never ``nkarms.site`` or ``nkarms.build``.
 """
