@@ -31,7 +31,7 @@ LABEL_HEIGHT = LABEL_FONT_SIZE + 3
 LABEL_GAP = 2  # clear space kept around each label, since a drawn glyph box may sit a pixel off the estimate
 MARK_RADIUS = 6
 # The plot widths a map is checked at: a phone's text column up to a wide desktop one.
-WIDTHS = (330, 420, 540, 680, 820, 960)
+WIDTHS = (330, 345, 360, 420, 540, 680, 820, 960)
 # (dx, dy, align, baseline): right, left, above, below, then the four diagonals; then the same farther
 # out; last, labels stacked a line or two above or below on either side, for tight clusters.
 NEAR = ((7, 0, "left", "middle"), (-7, 0, "right", "middle"), (0, -7, "center", "bottom"), (0, 7, "center", "top"),
