@@ -10,12 +10,12 @@ which chapters ran from ``<copy>/_build/executed.json``:
 
 1. ``execute --force``: every chapter runs, two at a time;
 2. ``html``, nothing changed: no chapter runs, and the site builds (``-W``);
-3. ``html`` after one ``launched`` value in data/derived/ua_kn23_attacks.csv
-   changes (and its month in ua_kn23_monthly.csv, which must add up to it):
-   exactly the chapters whose code loads either table run (found by reading
-   their code cells, not from the manifest the build wrote), and the new total
-   is on the built page;
-4. ``execute`` after the values are put back: the same chapters run again;
+3. ``html`` after a new raw snapshot of the Air Force reports (one report's
+   ``launched`` count raised, SHA256SUMS updated): the pipeline regenerates
+   data/derived/ua_kn23_*.csv, exactly the chapters whose code reads the Air
+   Force data run (found by reading their code cells, not from the manifest
+   the build wrote), and the new total is on the built page;
+4. ``execute`` after the snapshot is put back: the same chapters run again;
 5. ``execute`` after one Markdown cell of one chapter changes and a number in
    a stored output of another is edited: the second alone runs (a chapter's
    key is its code; prose is rendered as it stands);
@@ -42,6 +42,7 @@ One full chapter run, three html builds (steps 3 and 6 incremental) and one PDF 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -60,9 +61,12 @@ from nkarms import toc
 
 PROJECT = Path(__file__).resolve().parents[1]
 INPUTS = ("_config.yml", "_toc.yml", "chapters", "data", "src")
+# The raw snapshot changed, the derived tables the pipeline makes from it, and the label of its KN-23 reports.
+RAW = Path("data/raw/ua-airforce-missile-attacks/missile_attacks_daily.csv")
 TABLE = "data/derived/ua_kn23_attacks.csv"
-# The monthly summary of TABLE, which must add up to it (the validator checks), so it changes with it.
 SUMMARY = "data/derived/ua_kn23_monthly.csv"
+KN23_LABEL = "Iskander-M/KN-23"
+ADDED_PER_REPORT = 80  # the pipeline refuses a report of more than 100 launches as a likely typo
 MANIFEST = "chapters/execution-manifest.json"
 TIMEOUT = 1800
 PROSE = "This sentence was added by the build test."
@@ -91,7 +95,7 @@ class Project:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.original_table = self.original_summary = b""
+        self.originals: dict[Path, bytes] = {}
         ignore = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", "*.egg-info")
         for name in INPUTS:
             source = PROJECT / name
@@ -151,6 +155,12 @@ class Project:
         names = {Path(table).stem for table in tables}
         return [chapter for chapter in self.chapters if names & tables_loaded(self.root / chapter)]
 
+    def air_force_readers(self) -> list[str]:
+        """The chapters that read the Air Force data: its derived tables, or the raw snapshot itself
+        (nkarms.analysis.ballistic_labels reads it to count every ballistic label, not only KN-23)."""
+        tables = set(self.readers(TABLE, SUMMARY))
+        return [chapter for chapter in self.chapters if chapter in tables or RAW_READER.search(code(self.root / chapter))]
+
 
 # How a chapter's code loads tables: by name, through a named loader, or all at once (the data
 # catalogue and the package validator load every table the data package describes).
@@ -159,14 +169,21 @@ NAMED_LOADERS = {"load_sources": "sources", "load_events": "events", "load_estim
 LOAD_ALL = re.compile(r"\bdata\.(catalogue|validate_package)\(")
 
 
+RAW_READER = re.compile(r"\bballistic_labels\b")
+
+
+def code(notebook: Path) -> str:
+    return "\n".join(cell.source for cell in nbformat.read(notebook, as_version=4).cells if cell.cell_type == "code")
+
+
 def tables_loaded(notebook: Path) -> set[str]:
     """The tables a chapter's code cells load, read from the code itself."""
-    code = "\n".join(cell.source for cell in nbformat.read(notebook, as_version=4).cells if cell.cell_type == "code")
-    if LOAD_ALL.search(code):
+    code_text = code(notebook)
+    if LOAD_ALL.search(code_text):
         package = json.loads((notebook.parents[1] / "data" / "datapackage.json").read_text(encoding="utf-8"))
         return {resource["name"] for resource in package["resources"]}
-    return set(LOAD_BY_NAME.findall(code)) | {table for loader, table in NAMED_LOADERS.items()
-                                              if re.search(rf"\bdata\.{loader}\(", code)}
+    return set(LOAD_BY_NAME.findall(code_text)) | {table for loader, table in NAMED_LOADERS.items()
+                                                   if re.search(rf"\bdata\.{loader}\(", code_text)}
 
 
 # --- the ordered steps, each a module fixture that runs after the one before -----------------
@@ -194,49 +211,53 @@ class Change:
     new_total: int
 
 
-def add_to_month(summary: str, month: str, kind: str, delta: int) -> str:
-    """The monthly summary with ``delta`` more launches in the row of ``month`` and ``kind``."""
-    lines = summary.split("\n")
-    header = lines[0].split(",")
-    for i, line in enumerate(lines[1:], start=1):
-        cells = line.split(",")
-        if cells[header.index("month")] == month and cells[header.index("label_kind")] == kind:
-            cells[header.index("launched")] = str(int(cells[header.index("launched")]) + delta)
-            lines[i] = ",".join(cells)
-            return "\n".join(lines)
-    raise AssertionError(f"{SUMMARY} has no row for {month} ({kind})")
+def shows(page: str, number: int) -> bool:
+    """Whether ``page`` shows ``number`` as a whole number, written as readers see it (1,234)."""
+    return re.search(rf"(?<![\d,.]){re.escape(f'{number:,}')}(?![\d,])", page) is not None
+
+
+def launched_total(root: Path) -> int:
+    rows = csv.DictReader(io.StringIO((root / TABLE).read_text(encoding="utf-8")))
+    return sum(int(row["launched"]) for row in rows if row["launched"])
 
 
 @pytest.fixture(scope="module")
 def data_changed(project: Project, unchanged: Step) -> Change:
-    path = project.root / TABLE
-    original = path.read_bytes()
-    rows = list(csv.DictReader(io.StringIO(original.decode("utf-8"))))
-    old_total = sum(int(row["launched"]) for row in rows if row["launched"])
-    lines = original.decode("utf-8").split("\n")
+    """A new raw snapshot: some Air Force reports give more launches, and SHA256SUMS lists the new bytes."""
+    raw, sums = project.root / RAW, project.root / RAW.parent / "SHA256SUMS"
+    project.originals = {raw: raw.read_bytes(), sums: sums.read_bytes()}
+    old_total = launched_total(project.root)
+    lines = project.originals[raw].decode("utf-8").split("\n")
     header = lines[0].split(",")
+    model, launched = header.index("model"), header.index("launched")
+    # KN-23 reports without quoted cells (so splitting on commas finds the cell) and with small counts:
+    # the pipeline refuses a report of more than 100 launches, so a large change is spread over several.
+    rows = [i for i, line in enumerate(lines) if i and '"' not in line and len(line.split(",")) == len(header)
+            and line.split(",")[model] == KN23_LABEL
+            and line.split(",")[launched] and float(line.split(",")[launched]) < 10]
     # A new total that no page shows yet, so finding it on the page proves the change got there.
-    delta = next(d for d in range(1000, 100_000, 1000)
-                 if not any(f"{old_total + d:,}" in page for page in unchanged.pages.values()))
-    # The first row without quoted cells, so splitting on commas finds the right cell.
-    row = next(i for i, line in enumerate(lines)
-               if i and line and '"' not in line and line.split(",")[header.index("launched")])
-    cells = lines[row].split(",")
-    cells[header.index("launched")] = str(int(cells[header.index("launched")]) + delta)
-    lines[row] = ",".join(cells)
-    path.write_bytes("\n".join(lines).encode("utf-8"))
-    summary = project.root / SUMMARY
-    project.original_summary = summary.read_bytes()
-    month, kind = cells[header.index("date")][:7], cells[header.index("label_kind")]
-    summary.write_text(add_to_month(project.original_summary.decode("utf-8"), month, kind, delta), encoding="utf-8")
-    project.original_table = original
-    return Change(step=project.build("html"), old_total=old_total, new_total=old_total + delta)
+    delta = next(d for d in range(1000, 10_000, 100)
+                 if not any(shows(page, old_total + d) for page in unchanged.pages.values()))
+    remaining = delta
+    for i in rows[: -(-delta // ADDED_PER_REPORT)]:
+        cells = lines[i].split(",")
+        added = min(ADDED_PER_REPORT, remaining)
+        cells[launched] = f"{float(cells[launched]) + added:.1f}"
+        lines[i], remaining = ",".join(cells), remaining - added
+    assert remaining == 0, f"too few small KN-23 reports in {RAW} to add {delta} launches"
+    data = "\n".join(lines).encode("utf-8")
+    raw.write_bytes(data)
+    old_digest = hashlib.sha256(project.originals[raw]).hexdigest()
+    sums.write_text(sums.read_text().replace(old_digest, hashlib.sha256(data).hexdigest()))
+    step = project.build("html")
+    assert launched_total(project.root) == old_total + delta, "the pipeline did not carry the raw change to the table"
+    return Change(step=step, old_total=old_total, new_total=old_total + delta)
 
 
 @pytest.fixture(scope="module")
 def data_restored(project: Project, data_changed: Change) -> Step:
-    (project.root / TABLE).write_bytes(project.original_table)
-    (project.root / SUMMARY).write_bytes(project.original_summary)
+    for path, data in project.originals.items():
+        path.write_bytes(data)
     return project.build("execute")
 
 
@@ -261,8 +282,8 @@ def edit_a_stored_number(path: Path) -> None:
 @pytest.fixture(scope="module")
 def edited(project: Project, data_restored: Step) -> Edits:
     """Prose edited in a chapter that does not read the table, a stored output edited in one that does."""
-    markdown = next(name for name in project.chapters if name not in project.readers(TABLE, SUMMARY))
-    output = project.readers(TABLE, SUMMARY)[-1]
+    markdown = next(name for name in project.chapters if name not in project.air_force_readers())
+    output = project.air_force_readers()[-1]
     path = project.root / markdown
     nb = nbformat.read(path, as_version=4)
     cell = next(cell for cell in reversed(nb.cells) if cell.cell_type == "markdown")
@@ -314,12 +335,12 @@ def test_site_pages_carry_one_csp_meta_before_any_script(unchanged: Step) -> Non
 
 def test_data_change_reexecutes_exactly_the_chapters_that_load_it(
         project: Project, unchanged: Step, data_changed: Change) -> None:
-    readers = project.readers(TABLE, SUMMARY)
+    readers = project.air_force_readers()
     assert readers, f"no chapter's code loads {TABLE}"
     assert len(readers) < len(project.chapters)
     assert data_changed.step.executed == readers
-    assert data_changed.step.stages == {"data": "skipped", "execute": "ran", "html": "ran"}
-    assert project.recorded_readers(unchanged.manifest, TABLE, SUMMARY) == readers
+    assert data_changed.step.stages == {"data": "ran", "execute": "ran", "html": "ran"}
+    assert project.recorded_readers(unchanged.manifest, TABLE, SUMMARY, RAW.as_posix()) == readers
 
 
 def test_chapters_that_do_not_read_it_are_untouched(
@@ -330,13 +351,12 @@ def test_chapters_that_do_not_read_it_are_untouched(
 
 
 def test_data_change_reaches_the_built_page(unchanged: Step, data_changed: Change) -> None:
-    new, old = f"{data_changed.new_total:,}", f"{data_changed.old_total:,}"
-    showing = [name for name in data_changed.step.executed if re.search(rf"(?<![\d,.]){re.escape(new)}(?![\d,])",
-                                                                      data_changed.step.pages[name])]
+    new, old = data_changed.new_total, data_changed.old_total
+    showing = [name for name in data_changed.step.executed if shows(data_changed.step.pages[name], data_changed.new_total)]
     assert showing, f"no re-executed chapter's page shows the new total {new}"
     for name in showing:
-        assert old in unchanged.pages[name], f"{name} did not show the old total {old} before the change"
-        assert new not in unchanged.pages[name]
+        assert shows(unchanged.pages[name], old), f"{name} did not show the old total {old:,} before the change"
+        assert not shows(unchanged.pages[name], new)
 
 
 def test_reexecution_is_byte_identical(project: Project, unchanged: Step, data_changed: Change,

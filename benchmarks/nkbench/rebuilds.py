@@ -85,7 +85,8 @@ def change_launches(root: Path, delta: int) -> str:
     lines = old.decode("utf-8").split("\n")
     header = lines[0].split(",")
     model, launched = header.index("model"), header.index("launched")
-    row = next(i for i, line in enumerate(lines) if i and '"' not in line and line.split(",")[model] == KN23_LABEL
+    row = next(i for i, line in enumerate(lines) if i and '"' not in line and len(line.split(",")) == len(header)
+               and line.split(",")[model] == KN23_LABEL
                and line.split(",")[launched] and float(line.split(",")[launched]) < 10)
     cells = lines[row].split(",")
     cells[launched] = f"{float(cells[launched]) + delta:.1f}"
