@@ -272,3 +272,24 @@ def test_no_raw_field_names_or_one_plural(name: str) -> None:
     names = raw_field_names()
     found = sorted({leak for text in rendered_texts(notebook(name)) for leak in leaks(text, names)})
     assert not found, f"{name}: rendered text shows {found}"
+
+
+def test_key_findings_open_with_judgements_before_the_table_of_claims() -> None:
+    """Issue 15: numbered judgements, each led by its ICD 203 word and giving its claimants, come before the claims table."""
+    from nkarms.analysis.judgement import LADDER
+    from nkarms.story.judgements import HEADLINES
+
+    nb = notebook(toc.documents(ROOT)[0])
+    text = "\n\n".join(markdown_sources(nb))
+    first_section = sections(text)[0][0].strip()
+    assert first_section == "Judgements", f"key findings open with {first_section!r}, not the judgements"
+    pasted = re.search(r"```\{glue:md\} +(\S+)", sections(text)[0][1])
+    assert pasted, "the Judgements section pastes no glued list"
+    assert text.index(pasted.group(0)) < text.index("tbl-claims"), "the judgements come after the table of claims"
+    items = [line for line in glued(nb)[pasted.group(1)].splitlines() if re.match(r"\d+\. ", line)]
+    assert len(items) == len(HEADLINES), f"{len(items)} numbered judgements for {len(HEADLINES)} headline quantities"
+    words = "|".join(re.escape(word) for word in LADDER)
+    for item in items:
+        assert re.match(rf"\d+\. (It is|There is a) \*\*({words})\*\* \(\d+-\d+ %\)", item), f"no leading likelihood word: {item[:80]}"
+        assert re.search(r"\b\d+ independent claimants?\b", item), f"no count of independent claimants: {item[:80]}"
+        assert "](" in item or "{ref}" in item, f"no link to its evidence: {item[:80]}"
