@@ -293,3 +293,17 @@ def test_key_findings_open_with_judgements_before_the_table_of_claims() -> None:
         assert re.match(rf"\d+\. (It is|There is a) \*\*({words})\*\* \(\d+-\d+ %\)", item), f"no leading likelihood word: {item[:80]}"
         assert re.search(r"\b\d+ independent claimants?\b", item), f"no count of independent claimants: {item[:80]}"
         assert "](" in item or "{ref}" in item, f"no link to its evidence: {item[:80]}"
+
+
+@pytest.mark.parametrize("phrase", [
+    "either/or",                       # the Air Force's Iskander-M/KN-23 label (its PROVENANCE.md)
+    "excludes artillery ammunition",   # SIPRI's coverage
+    "licence of the CNS/NTI source database is not stated",
+    "de facto",                        # Natural Earth's borders ...
+    "68/262",                          # ... and the convention the maps follow
+    "data as of",
+])
+def test_methods_chapter_carries_the_provenance_caveats(phrase: str) -> None:
+    name = next(name for name in toc.documents(ROOT) if "data-methods" in name)
+    text = " ".join(" ".join(part.split()) for part in rendered_texts(notebook(name)))
+    assert phrase.lower() in text.lower(), f"{name} does not say {phrase!r}"
