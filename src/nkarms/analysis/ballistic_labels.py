@@ -51,8 +51,7 @@ def read_daily() -> pd.DataFrame:
     """The raw daily reports as text (``time_start``, ``model``, ``launched``), recorded as read."""
     path = project.data_dir().joinpath(*RAW_FILE)
     raw = reads.record(path)
-    daily = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, usecols=["time_start", "model", "launched"])
-    return daily
+    return pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, usecols=["time_start", "model", "launched"])
 
 
 def monthly_by_group(daily: pd.DataFrame) -> pd.DataFrame:

@@ -16,10 +16,10 @@ import re
 import pandas as pd
 
 FOCUS_RULES = (
-    ("troop deployment", re.compile(r"troop", re.I)),
-    ("money and revenue", re.compile(r"revenue|IT[- ]worker|launder|payment|bank|financ", re.I)),
-    ("oil", re.compile(r"\boil\b|fuel|petroleum", re.I)),
-    ("ships and transport", re.compile(r"ship|vessel|carr(y|ier)|transport|container|fleet", re.I)),
+    ("troop deployment", re.compile(r"troop", re.IGNORECASE)),
+    ("money and revenue", re.compile(r"revenue|IT[- ]worker|launder|payment|bank|financ", re.IGNORECASE)),
+    ("oil", re.compile(r"\boil\b|fuel|petroleum", re.IGNORECASE)),
+    ("ships and transport", re.compile(r"ship|vessel|carr(y|ier)|transport|container|fleet", re.IGNORECASE)),
 )
 GENERAL = "arms transfers, officials and military support"
 FOCUSES = tuple(name for name, _ in FOCUS_RULES) + (GENERAL,)
