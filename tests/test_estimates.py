@@ -189,6 +189,7 @@ def test_rounds_range_rejects_a_negative_count(mixed: pd.DataFrame) -> None:
      "4,000,000 to 6,000,000 rounds"),
     (claim("munitions_shipped", "2024-02-26", "X", 1_500_000, qualifier="as stated", unit="rounds"), "1,500,000 rounds"),
     (claim("ammo_share", "2025-07-12", "X", 40, qualifier="up to", unit="percent"), "up to 40 percent"),
+    (claim("ballistic_missiles_fired", "2024-01-04", "X", 1, qualifier="at least", unit="missiles"), "at least 1 missile"),
 ])
 def test_stated_reads_like_the_claim(row: dict, expected: str) -> None:
     assert est.stated(frame(row).iloc[0]) == expected

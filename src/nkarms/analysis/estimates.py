@@ -103,7 +103,7 @@ METRIC_LABELS = {
 
 
 def stated(row: pd.Series) -> str:
-    """A claim as stated: qualifier, figure or range, unit (``more than 20,000 containers``)."""
+    """A claim as stated: qualifier, figure or range, unit (``more than 20,000 containers``, ``at least 1 missile``)."""
     if pd.notna(row["value"]):
         figure = f"{row['value']:,.0f}"
     elif pd.notna(row["low"]) and pd.notna(row["high"]):
@@ -111,7 +111,7 @@ def stated(row: pd.Series) -> str:
     else:
         figure = f"{row['low'] if pd.notna(row['low']) else row['high']:,.0f}"
     qualifier = "" if row["qualifier"] in ("as stated", "range") else f"{row['qualifier']} "
-    return f"{qualifier}{figure} {row['unit']}"
+    return f"{qualifier}{figure} {row['unit'].removesuffix('s') if figure == '1' else row['unit']}"
 
 
 def attributed(row: pd.Series, short: bool = False) -> str:
