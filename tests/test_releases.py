@@ -130,8 +130,8 @@ def test_every_older_version_of_the_changelog_has_its_snapshot() -> None:
 
 def test_the_snapshots_are_exactly_what_the_readme_records() -> None:
     folder = releases.releases_dir()
-    recorded = dict((path, digest) for digest, path in
-                    re.findall(r"^([0-9a-f]{64})  (\S+)$", (folder / "README.md").read_text(encoding="utf-8"), re.M))
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    recorded = {path: digest for digest, path in re.findall(r"^([0-9a-f]{64})  (\S+)$", readme, re.MULTILINE)}
     stored = {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest() for path in folder.glob("*/*.csv")}
     assert stored == recorded
 

@@ -16,7 +16,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from nkarms.analysis.estimates import METRIC_LABELS
-from nkarms.analysis.judgement import LOWER_BOUNDS, UPPER_BOUNDS, figure_text, with_tiers
+from nkarms.analysis.judgement import (
+    LOWER_BOUNDS,
+    UPPER_BOUNDS,
+    figure_text,
+    with_tiers,
+)
 from nkarms.analysis.sources import when
 from nkarms.data import split_ids
 from nkarms.dates import short_day
@@ -80,9 +85,8 @@ class Link:
     original: str | None
 
 
-def links(cell: str, sources: pd.DataFrame) -> list[Link]:
-    """The sources of one claim (``source_ids``), in the order the claim lists them."""
-    indexed = sources.set_index("id")
+def links(cell: str, indexed: pd.DataFrame) -> list[Link]:
+    """The sources of one claim (``source_ids``), in the order the claim lists them; ``indexed``: sources by id."""
     return [Link(f"{indexed.at[i, 'publisher']}, {when(indexed.at[i, 'published'])}", indexed.at[i, "url"],
                  None if pd.isna(indexed.at[i, "original_url"]) else indexed.at[i, "original_url"])
             for i in split_ids(cell)]
@@ -91,6 +95,7 @@ def links(cell: str, sources: pd.DataFrame) -> list[Link]:
 def rows(estimates: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     """One row per claim, in words, with the filter tokens; sorted by quantity, then date."""
     claims = with_tiers(estimates, sources)
+    by_id = sources.set_index("id")
     frame = pd.DataFrame({
         "id": claims["id"],
         "quantity": claims["metric"],
@@ -104,7 +109,7 @@ def rows(estimates: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
         "claimant_label": claims["claimant"],
         "as_of": claims["as_of"],
         "tier": claims["tier"],
-        "links": [links(cell, sources) for cell in claims["source_ids"]],
+        "links": [links(cell, by_id) for cell in claims["source_ids"]],
     })
     return frame.sort_values(["quantity_label", "as_of", "id"]).reset_index(drop=True)
 

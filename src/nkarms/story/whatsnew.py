@@ -48,7 +48,10 @@ def aspects(changed: tuple[str, ...]) -> list[str]:
 def publishers(ids: list[str], sources: pd.DataFrame) -> str:
     """``KBS World, 2 May 2024; UNN, 3 Jul 2025``: who published the documents ``ids``."""
     indexed = sources.set_index("id")
-    return "; ".join(f"{indexed.at[i, 'publisher']}, {when(indexed.at[i, 'published'])}" for i in ids if i in indexed.index)
+    unknown = [i for i in ids if i not in indexed.index]
+    if unknown:
+        raise KeyError(f"sources {unknown} are not in the sources table of their release")
+    return "; ".join(f"{indexed.at[i, 'publisher']}, {when(indexed.at[i, 'published'])}" for i in ids)
 
 
 def describe(row: pd.Series, aspect: str) -> str:
@@ -59,7 +62,8 @@ def describe(row: pd.Series, aspect: str) -> str:
         return short_day(row["as_of"])
     if aspect == "period":
         start = "since transfers began" if pd.isna(row["period_start"]) else f"from {short_day(row['period_start'])}"
-        return f"{start} to {short_day(row['period_end'])}"
+        end = row["period_end"] if pd.notna(row["period_end"]) else row["as_of"]
+        return f"{start} to {short_day(end)}"
     if aspect == "kind":
         return kind_words(row)
     if aspect == "claimant":
