@@ -127,3 +127,19 @@ def test_the_script_is_loaded_only_where_the_explorer_is(page) -> None:
     sphinx_explorer._add_explorer(without, "chapters/02", "page.html", {"body": '<div class="nk-chart"></div>'}, None)
     assert with_explorer.added == [sphinx_explorer.SCRIPT, sphinx_explorer.STYLESHEET]
     assert without.added == []
+
+
+def test_headline_claims_say_what_the_best_estimate_made_of_them(tables) -> None:
+    from nkarms.story import judgements
+
+    estimates, sources = tables
+    judged = judgements.judge_all(judgements.HEADLINES, estimates, sources)
+    status = explorer.headline_status(judged)
+    used = {claim_id for _, j in judged for claim_id in j.used_ids}
+    set_aside = {claim_id for _, j in judged for claim_id, _ in j.excluded}
+    assert used and set_aside and not used & set_aside
+    assert {i for i, why in status.items() if why == "in the best estimate's band"} == used
+    assert {i for i, why in status.items() if why.startswith("set aside")} == set_aside
+    page = BeautifulSoup(explorer.explorer(estimates, sources, status=status)._repr_html_(), "html.parser")
+    marked = [row for row in page.select("tbody tr") if row.select_one("td.nk-col-1 em")]
+    assert len(marked) == len(used | set_aside)

@@ -19,6 +19,7 @@ from nkarms.analysis.estimates import METRIC_LABELS
 from nkarms.analysis.judgement import (
     LOWER_BOUNDS,
     UPPER_BOUNDS,
+    Judgement,
     figure_text,
     with_tiers,
 )
@@ -92,8 +93,19 @@ def links(cell: str, indexed: pd.DataFrame) -> list[Link]:
             for i in split_ids(cell)]
 
 
-def rows(estimates: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
-    """One row per claim, in words, with the filter tokens; sorted by quantity, then date."""
+def headline_status(judged: list[tuple[object, Judgement]]) -> dict[str, str]:
+    """Per claim of a headline quantity, what its best estimate made of it: in the band, or set aside and why."""
+    status = {claim_id: "in the best estimate's band" for _, judgement in judged for claim_id in judgement.used_ids}
+    for _, judgement in judged:
+        status.update({claim_id: f"set aside from the best estimate: {why}" for claim_id, why in judgement.excluded})
+    return status
+
+
+def rows(estimates: pd.DataFrame, sources: pd.DataFrame, status: dict[str, str] | None = None) -> pd.DataFrame:
+    """One row per claim, in words, with the filter tokens; sorted by quantity, then date.
+
+    ``status`` (from :func:`headline_status`) adds, for claims of a headline quantity, what its best estimate made of them.
+    """
     claims = with_tiers(estimates, sources)
     by_id = sources.set_index("id")
     frame = pd.DataFrame({
@@ -110,6 +122,7 @@ def rows(estimates: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
         "as_of": claims["as_of"],
         "tier": claims["tier"],
         "links": [links(cell, by_id) for cell in claims["source_ids"]],
+        "status": [(status or {}).get(claim_id, "") for claim_id in claims["id"]],
     })
     return frame.sort_values(["quantity_label", "as_of", "id"]).reset_index(drop=True)
 
@@ -156,7 +169,8 @@ class Explorer:
         filters = " ".join(f'data-{name}="{_attr(row[name])}"' for name in FILTERS)
         cells = [
             keep_words_whole(row["quantity_label"]),
-            f"<strong>{keep_words_whole(row['claim'])}</strong><br>{keep_words_whole(row['counts'])}",
+            f"<strong>{keep_words_whole(row['claim'])}</strong><br>{keep_words_whole(row['counts'])}"
+            + (f"<br><em>{keep_words_whole(row['status'])}</em>" if row["status"] else ""),
             f"{keep_words_whole(row['kind_label'])}<br>{keep_words_whole(row['period'])}",
             keep_words_whole(row["claimant_label"]),
             keep_words_whole(short_day(row["as_of"])),
@@ -180,6 +194,7 @@ class Explorer:
         return f"{self.label}: {len(self.frame)} claims; {counts}."
 
 
-def explorer(estimates: pd.DataFrame, sources: pd.DataFrame, label: str = "Every claim in the report") -> Explorer:
-    """The explorer over ``estimates``, with sources (and their tiers) from ``sources``."""
-    return Explorer(rows(estimates, sources), label)
+def explorer(estimates: pd.DataFrame, sources: pd.DataFrame, label: str = "Every claim in the report",
+             status: dict[str, str] | None = None) -> Explorer:
+    """The explorer over ``estimates``, with sources (and their tiers) from ``sources`` and ``status`` (see :func:`rows`)."""
+    return Explorer(rows(estimates, sources, status), label)
