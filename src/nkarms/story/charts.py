@@ -191,7 +191,7 @@ def reference_bars(frame: pd.DataFrame, category: str, value: str, reference: fl
     """
     bars = alt.Chart(frame).mark_bar(color=PALETTE[0]).encode(
         y=alt.Y(f"{category}:N", sort=None, title=None, axis=category_axis()),
-        x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=",", tickCount=alt.ExprRef("ceil(width / 100)"))),
+        x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=",~f", tickCount=alt.ExprRef("ceil(width / 100)"))),
         tooltip=[alt.Tooltip(f"{category}:N", title="Claim"), alt.Tooltip(f"{value}:Q", format=",", title=value_title)]
         + [alt.Tooltip(f"{name}:N", title=label) for name, label in (tooltip or {}).items()],
     )
@@ -211,7 +211,7 @@ def range_bars(frame: pd.DataFrame, label: str, low: str, high: str, title: str,
     """One horizontal bar per row from ``low`` to ``high``: a range, never a point."""
     chart = alt.Chart(frame).mark_bar(color=PALETTE[0], height=12).encode(
         y=alt.Y(f"{label}:N", sort=None, title=None, axis=category_axis()),
-        x=alt.X(f"{low}:Q", title=value_title, axis=alt.Axis(format=",", tickCount=alt.ExprRef("ceil(width / 100)"))),
+        x=alt.X(f"{low}:Q", title=value_title, axis=alt.Axis(format=",~f", tickCount=alt.ExprRef("ceil(width / 100)"))),
         x2=f"{high}:Q",
         tooltip=[alt.Tooltip(f"{label}:N", title="Claim"), alt.Tooltip(f"{low}:Q", title="From", format=",.0f"),
                  alt.Tooltip(f"{high}:Q", title="To", format=",.0f")],
