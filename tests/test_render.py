@@ -103,7 +103,7 @@ def test_rendering_in_a_fresh_interpreter_gives_the_same_bytes(bundle: dict) -> 
         "import hashlib, json, sys\n"
         "sys.path.insert(0, %r)\n"
         "from test_render import canonical, monthly_chart\n"
-        "from nkarms import render\n"
+        "from nkarms.site import render\n"
         "print(hashlib.sha256(canonical(render.mimebundle(monthly_chart().to_dict()))).hexdigest())\n"
     ) % str(Path(__file__).parent)
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
