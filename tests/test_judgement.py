@@ -223,6 +223,17 @@ def test_claim_text_for_every_qualifier(row: dict, text: str) -> None:
     assert jd.claim_text(frame(row).iloc[0]) == text
 
 
+@pytest.mark.parametrize(("row", "text"), [
+    ({**claim("x", "x", "2024-01-01", 1, qualifier="as stated"), "unit": "soldiers"}, "1 soldier"),
+    ({**claim("x", "x", "2024-01-01", low=1, qualifier="at least"), "unit": "missiles"}, "at least 1 missile"),
+    ({**claim("x", "x", "2024-01-01", high=1, qualifier="fewer than"), "unit": "people"}, "fewer than 1 person"),
+    ({**claim("x", "x", "2024-01-01", low=1, high=3, qualifier="range"), "unit": "soldiers"}, "1 to 3 soldiers"),
+    ({**claim("x", "x", "2024-01-01", 9, qualifier="as stated"), "unit": "soldiers"}, "9 soldiers"),
+])
+def test_claim_text_makes_a_lone_one_singular(row: dict, text: str) -> None:
+    assert jd.claim_text(frame(row).iloc[0]) == text
+
+
 def test_no_headline_in_the_data_rests_on_a_projection_or_conversion() -> None:
     estimates = data.load_estimates()
     tiered = jd.with_tiers(estimates, data.load_sources())

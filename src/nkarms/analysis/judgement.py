@@ -60,6 +60,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from nkarms.data import load_estimates, load_sources
+from nkarms.units import unit_for
 
 TIERS = ("primary", "news", "aggregator")
 LOWER_BOUNDS = ("at least", "more than")
@@ -238,16 +239,19 @@ def best_estimate(metric: str, period_start: str | None = None, period_end: str 
 
 
 def claim_text(claim: pd.Series) -> str:
-    """One claim as stated, for every qualifier (rule 5): ``more than 20,000 containers``, ``4,000,000 to 6,000,000 rounds``."""
+    """One claim as stated, for every qualifier (rule 5): ``more than 20,000 containers``, ``4,000,000 to 6,000,000 rounds``.
+
+    A lone figure of one takes the singular unit (``at least 1 missile``); a range never does.
+    """
     if claim["qualifier"] in LOWER_BOUNDS:
-        figure = f"{claim['qualifier']} {claim['low']:,.0f}"
+        lone, figure = claim["low"], f"{claim['qualifier']} {claim['low']:,.0f}"
     elif claim["qualifier"] in UPPER_BOUNDS:
-        figure = f"{claim['qualifier']} {claim['high']:,.0f}"
+        lone, figure = claim["high"], f"{claim['qualifier']} {claim['high']:,.0f}"
     elif claim["qualifier"] == "range":
-        figure = f"{claim['low']:,.0f} to {claim['high']:,.0f}"
+        lone, figure = None, f"{claim['low']:,.0f} to {claim['high']:,.0f}"
     else:
-        figure = f"{'about ' if claim['qualifier'] == 'about' else ''}{claim['value']:,.0f}"
-    return f"{figure} {claim['unit']}"
+        lone, figure = claim["value"], f"{'about ' if claim['qualifier'] == 'about' else ''}{claim['value']:,.0f}"
+    return f"{figure} {claim['unit'] if lone is None else unit_for(float(lone), claim['unit'])}"
 
 
 def figure_text(figure: float) -> str:

@@ -10,7 +10,6 @@ import pandas as pd
 
 from nkarms.analysis.judgement import claim_text
 from nkarms.dates import long_day
-from nkarms.story.numbers import unit_for
 
 KIND_WORDS = {
     "count": "count of what happened",
@@ -37,7 +36,5 @@ def period_text(claim: pd.Series) -> str:
 
 
 def stated(claim: pd.Series) -> str:
-    """A claim as stated (:func:`nkarms.analysis.judgement.claim_text`) with a singular unit for a lone figure of one: ``1 soldier``."""
-    text = claim_text(claim)
-    single = claim["qualifier"] not in ("range",) and [float(claim[c]) for c in ("value", "low", "high") if pd.notna(claim[c])] == [1.0]
-    return f"{text.removesuffix(claim['unit'])}{unit_for(1, claim['unit'])}" if single else text
+    """A claim as stated (:func:`nkarms.analysis.judgement.claim_text`, which gives a lone figure of one the singular unit)."""
+    return claim_text(claim)

@@ -19,11 +19,10 @@ from nkarms.analysis.judgement import (
     Judgement,
     band_text,
     claim_text,
-    figures,
     with_tiers,
 )
 from nkarms.story.judgements import TIER_WORDS, Headline
-from nkarms.story.numbers import counted, unit_for
+from nkarms.story.numbers import counted
 
 NOT_JUDGED = "not a headline: every claim is listed in its chapter"
 # Claim kinds as readers read them, singular; counted() makes the plural.
@@ -38,8 +37,7 @@ def kinds_text(claims: pd.DataFrame) -> str:
 
 def claim_phrase(claim: pd.Series) -> str:
     """A claim as stated, with its unit in the singular after a lone 1 (``at least 1 missile``)."""
-    text = claim_text(claim)
-    return f"{text[: -len(claim['unit'])]}{unit_for(figures(claim)[-1], claim['unit'])}"
+    return claim_text(claim)
 
 
 def headline_band(headline: Headline, judgement: Judgement) -> str:

@@ -12,10 +12,10 @@ from numbers import Number
 
 import pandas as pd
 
+from nkarms.units import singular, unit_for  # noqa: F401  (re-exported: the rule lives in the foundation)
+
 # A column holds labels, not amounts, when one of these words is part of its name.
 IDENTIFIER_WORDS = frozenset({"year", "years", "resolution", "id", "version", "code"})
-# Plural unit words whose singular is not the word without its final "s".
-IRREGULAR_SINGULARS = {"people": "person", "personnel": "personnel", "series": "series", "children": "child", "men": "man", "women": "woman"}
 
 
 def is_missing(value: object) -> bool:
@@ -44,30 +44,6 @@ def identifier(value: object) -> str:
     if isinstance(value, Number) and float(value).is_integer():
         return str(int(value))
     return str(value)
-
-
-def singular(unit: str) -> str:
-    """The singular of a plural unit (``soldiers`` -> ``soldier``; ``artillery rounds`` -> ``artillery round``)."""
-    if unit in IRREGULAR_SINGULARS:
-        return IRREGULAR_SINGULARS[unit]
-    if " of " in unit:  # "barrels of oil": the counted word comes first
-        counted_word, _, rest = unit.partition(" of ")
-        return f"{singular(counted_word)} of {rest}"
-    head, _, last = unit.rpartition(" ")
-    if last in IRREGULAR_SINGULARS:
-        last = IRREGULAR_SINGULARS[last]
-    elif last.endswith("ies") and len(last) > 4:
-        last = last[:-3] + "y"
-    elif re.search(r"(ches|shes|sses|xes)$", last):
-        last = last[:-2]
-    elif last.endswith("s") and not last.endswith("ss"):
-        last = last[:-1]
-    return f"{head} {last}" if head else last
-
-
-def unit_for(count: float, unit: str) -> str:
-    """``unit`` as it reads after ``count``: singular for exactly one, as given otherwise."""
-    return singular(unit) if count == 1 else unit
 
 
 def counted(count: float, unit: str) -> str:
