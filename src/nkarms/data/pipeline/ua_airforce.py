@@ -1,4 +1,4 @@
-"""Ukrainian Air Force daily reports -> KN-23 attack rows and monthly totals.
+"""Ukrainian Air Force daily reports -> KN-23 attack rows, monthly totals, and monthly Iskander-M launches by label.
 
 Input: `missile_attacks_daily.csv`, the Air Force's daily claims as compiled by Petro
 Ivaniuk (Kaggle `piterfm`), mirrored by yakzebude/ua-air-defense-tracker (see
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from nkarms.data.pipeline import refuse_flagged, write_csv
+from nkarms.data.pipeline import refuse_flagged, ua_iskander, write_csv
 
 INPUTS = ("ua-airforce-missile-attacks/missile_attacks_daily.csv",)
 ATTACKS_FILE = "ua_kn23_attacks.csv"
@@ -159,13 +159,17 @@ def sanity_checks_monthly(monthly: pd.DataFrame) -> None:
 
 
 def run(raw_dir: Path, out_dir: Path) -> list[Path]:
-    """Write ua_kn23_attacks.csv and ua_kn23_monthly.csv; return their paths."""
-    attacks = tidy_attacks(select_kn23(load_daily(raw_dir)))
+    """Write ua_kn23_attacks.csv, ua_kn23_monthly.csv and ua_iskander_monthly.csv; return their paths."""
+    daily = load_daily(raw_dir)
+    attacks = tidy_attacks(select_kn23(daily))
     sanity_checks_attacks(attacks)
     attacks = attacks.reset_index(drop=True)
     monthly = monthly_totals(attacks)
     sanity_checks_monthly(monthly)
+    by_group = ua_iskander.monthly_by_group(daily, to_count)
+    ua_iskander.sanity_checks(by_group, monthly)
     return [
         write_csv(attacks, out_dir / ATTACKS_FILE),
         write_csv(monthly, out_dir / MONTHLY_FILE),
+        write_csv(by_group, out_dir / ua_iskander.ISKANDER_FILE),
     ]
