@@ -21,15 +21,16 @@ import pytest
 
 from nkarms.data.pipeline import (
     CHECKSUMS_FILE,
+    MANIFEST_FILE,
     RAW_DIR_ENV,
     RawDataError,
     cns_tests,
-    MANIFEST_FILE,
     default_raw_dir,
     run_all,
     sipri,
     stale_inputs,
     ua_airforce,
+    ua_iskander,
     write_csv,
 )
 from nkarms.data.pipeline.__main__ import main
@@ -38,12 +39,7 @@ COMMITTED_DIR = Path(__file__).resolve().parents[1] / "data" / "derived"
 
 # --- Ukrainian Air Force -------------------------------------------------------------
 
-UA_COLUMNS = (
-    "time_start,time_end,model,launch_place,target,target_main,launched,destroyed,"
-    "not_reach_goal,still_attacking,border_crossing,is_shahed,num_hit_location,"
-    "num_fall_fragment_location,carrier,turbojet,turbojet_destroyed,affected region,"
-    "destroyed_details,launched_details,launch_place_details,source"
-).split(",")
+UA_COLUMNS = ["time_start", "time_end", "model", "launch_place", "target", "target_main", "launched", "destroyed", "not_reach_goal", "still_attacking", "border_crossing", "is_shahed", "num_hit_location", "num_fall_fragment_location", "carrier", "turbojet", "turbojet_destroyed", "affected region", "destroyed_details", "launched_details", "launch_place_details", "source"]
 
 
 def daily(*rows: dict[str, str]) -> pd.DataFrame:
@@ -622,6 +618,10 @@ def test_real_ua_kn23_figures(generated):
     assert by_year.to_dict("index") == {"2024": {"size": 24, "sum": 82}, "2025": {"size": 66, "sum": 371}}
     monthly = read(generated, ua_airforce.MONTHLY_FILE)
     assert monthly[["reports", "launched", "destroyed"]].sum().tolist() == [90, 453, 120]
+    by_group = read(generated, ua_iskander.ISKANDER_FILE)
+    kn23 = by_group[by_group["label_group"] == ua_iskander.KN23]
+    assert kn23[["reports", "launched"]].sum().tolist() == [90, 453]
+    assert by_group.groupby("month").size().eq(len(ua_iskander.GROUPS)).all(), "every month carries every group"
 
 
 def test_real_cns_kn23_figures(generated):
