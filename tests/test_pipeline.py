@@ -39,7 +39,12 @@ COMMITTED_DIR = Path(__file__).resolve().parents[1] / "data" / "derived"
 
 # --- Ukrainian Air Force -------------------------------------------------------------
 
-UA_COLUMNS = ["time_start", "time_end", "model", "launch_place", "target", "target_main", "launched", "destroyed", "not_reach_goal", "still_attacking", "border_crossing", "is_shahed", "num_hit_location", "num_fall_fragment_location", "carrier", "turbojet", "turbojet_destroyed", "affected region", "destroyed_details", "launched_details", "launch_place_details", "source"]
+UA_COLUMNS = (
+    "time_start,time_end,model,launch_place,target,target_main,launched,destroyed,"
+    "not_reach_goal,still_attacking,border_crossing,is_shahed,num_hit_location,"
+    "num_fall_fragment_location,carrier,turbojet,turbojet_destroyed,affected region,"
+    "destroyed_details,launched_details,launch_place_details,source"
+).split(",")
 
 
 def daily(*rows: dict[str, str]) -> pd.DataFrame:
