@@ -38,17 +38,6 @@ def test_kinds_text_counts_each_kind_with_its_plural() -> None:
     assert ledger.kinds_text(claims) == "1 count, 2 projections"
 
 
-@pytest.mark.parametrize(("row", "expected"), [
-    (claim("a", "x", low=1, qualifier="at least"), "at least 1 missile"),
-    (claim("b", "x", high=1, qualifier="fewer than"), "fewer than 1 missile"),
-    (claim("c", "x", value=1, qualifier="as stated"), "1 missile"),
-    (claim("d", "x", low=1, high=3, qualifier="range"), "1 to 3 missiles"),
-    (claim("e", "x", value=60, qualifier="about"), "about 60 missiles"),
-])
-def test_claim_phrase_says_one_in_the_singular(row: dict, expected: str) -> None:
-    assert ledger.claim_phrase(frame(row).iloc[0]) == expected
-
-
 def test_claims_overview_counts_claimants_once_and_words_tiers() -> None:
     claims = frame(
         claim("a", "x", value=10, source="src-news"), claim("b", "x", value=12, source="src-repost"),

@@ -18,7 +18,6 @@ from nkarms.analysis.judgement import (
     TIERS,
     Judgement,
     band_text,
-    claim_text,
     with_tiers,
 )
 from nkarms.story.judgements import TIER_WORDS, Headline
@@ -33,11 +32,6 @@ def kinds_text(claims: pd.DataFrame) -> str:
     """How many claims of each kind, in words: ``12 counts, 1 conversion, 3 projections`` (kinds with none left out)."""
     tally = claims["kind"].value_counts()
     return ", ".join(counted(tally[kind], f"{word}s") for kind, word in KIND_WORDS.items() if kind in tally)
-
-
-def claim_phrase(claim: pd.Series) -> str:
-    """A claim as stated, with its unit in the singular after a lone 1 (``at least 1 missile``)."""
-    return claim_text(claim)
 
 
 def headline_band(headline: Headline, judgement: Judgement) -> str:
