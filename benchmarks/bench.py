@@ -10,8 +10,10 @@ executed first and every timed build starts from the same state. Then, per run:
 
 - cold build: ``python -m nkarms.build html`` from an empty ``_build``;
 - no-change rebuild: the same command again;
-- data change: one number in ``data/derived/ua_kn23_attacks.csv`` changed (a new
-  value every run), then a rebuild: the chapters that read the table re-execute;
+- data change: one ``launched`` count in the raw Air Force reports changed (raised,
+  then lowered: a new snapshot every run, SHA256SUMS updated), then a rebuild: the
+  pipeline regenerates ``data/derived/ua_kn23_*.csv`` and the chapters that read
+  them re-execute;
 - prose change: one sentence of a chapter's markdown changed, then a rebuild.
 
 Then issue 14's figures (:mod:`nkbench.rebuilds`): no-change ``make book`` and

@@ -1,8 +1,12 @@
-"""The timed builds: a project copy, built cold, unchanged, after a data change and after a prose change."""
+"""The timed builds: a project copy, built cold, unchanged, after a data change and after a prose change.
+
+Builds run with the copy's ``src/`` first on ``PYTHONPATH`` (:func:`environment`), so
+the kernels import the copied package and edits to the working tree cannot make
+the copy's chapters stale while it is measured.
+"""
 from __future__ import annotations
 
-import csv
-import io
+import hashlib
 import json
 import os
 import shutil
@@ -24,12 +28,17 @@ NOT_COPIED = (
     ".git", ".venv", "_build", ".pytest_cache", "__pycache__", ".ipynb_checkpoints", "*.egg-info",
     "screenshots", "results.json",
 )
-DATA_TABLE = Path("data/derived/ua_kn23_attacks.csv")
-DATA_COLUMN = "launched"
+# The raw reports the derived Air Force tables (data/derived/ua_kn23_*.csv) are made from.
+RAW = Path("data/raw/ua-airforce-missile-attacks/missile_attacks_daily.csv")
+KN23_LABEL = "Iskander-M/KN-23"
 
 
 def copy_project(destination: Path) -> None:
     shutil.copytree(PROJECT, destination, ignore=shutil.ignore_patterns(*NOT_COPIED), dirs_exist_ok=True)
+
+
+def environment(root: Path) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(root / "src"), "NKARMS_PROJECT_ROOT": str(root)}
 
 
 def build(root: Path) -> dict[str, Any]:
@@ -37,8 +46,7 @@ def build(root: Path) -> dict[str, Any]:
     start = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "nkarms.build", "html", "--root", str(root)],
-        env={**os.environ, "NKARMS_PROJECT_ROOT": str(root)},
-        capture_output=True, text=True,
+        env=environment(root), capture_output=True, text=True,
     )
     seconds = time.perf_counter() - start
     executed_file = root / "_build" / "executed.json"
@@ -50,24 +58,28 @@ def build(root: Path) -> dict[str, Any]:
     return record
 
 
-def change_number(root: Path, run: int) -> str:
-    """Set the first row's ``launched`` count of the data table to a new value (one per run)."""
-    path = root / DATA_TABLE
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        fields = reader.fieldnames or []
-        rows = list(reader)
-    row = next(row for row in rows if row.get(DATA_COLUMN, "").strip().isdigit())
-    old = int(row[DATA_COLUMN])
-    destroyed = row.get("destroyed", "").strip()
-    new = max(old, int(destroyed) if destroyed.isdigit() else 0) + 1 + run
-    row[DATA_COLUMN] = str(new)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
-    return f"{DATA_TABLE} row {row.get('date', '?')}: {DATA_COLUMN} {old} -> {new}"
+def change_launches(root: Path, delta: int) -> str:
+    """A new raw snapshot: ``delta`` more launches in the first small KN-23 report, its SHA256SUMS line updated.
+
+    Derived tables are never edited by hand (a chapter checks them against the
+    raw reports), so the change enters where new data does; the build's
+    pipeline stage then regenerates ``data/derived/ua_kn23_*.csv``.
+    """
+    raw, sums = root / RAW, root / RAW.parent / "SHA256SUMS"
+    old = raw.read_bytes()
+    lines = old.decode("utf-8").split("\n")
+    header = lines[0].split(",")
+    model, launched = header.index("model"), header.index("launched")
+    row = next(i for i, line in enumerate(lines) if i and '"' not in line and len(line.split(",")) == len(header)
+               and line.split(",")[model] == KN23_LABEL
+               and line.split(",")[launched] and float(line.split(",")[launched]) < 10)
+    cells = lines[row].split(",")
+    cells[launched] = f"{float(cells[launched]) + delta:.1f}"
+    lines[row] = ",".join(cells)
+    new = "\n".join(lines).encode("utf-8")
+    raw.write_bytes(new)
+    sums.write_text(sums.read_text().replace(hashlib.sha256(old).hexdigest(), hashlib.sha256(new).hexdigest()))
+    return f"{RAW} {cells[0]}: launched {delta:+d}"
 
 
 def change_prose(root: Path, chapter: str | None, run: int) -> str:
@@ -97,7 +109,7 @@ def bench_builds(root: Path, runs: int, chapter: str | None) -> dict[str, Any]:
         shutil.rmtree(root / "_build", ignore_errors=True)
         records["cold"].append(build(root))
         records["no_change"].append(build(root))
-        what = change_number(root, run)
+        what = change_launches(root, 1 if run % 2 == 0 else -1)  # raised, then lowered: each run changes it
         records["data_change"].append({**build(root), "changed": what})
         what = change_prose(root, chapter, run)
         records["prose_change"].append({**build(root), "changed": what})
