@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from nkarms.build import keys
+from nkarms.build.startup import KERNEL_ARGUMENTS
 from nkarms.files import sha256, write_text_atomic
 
 PROBE = "import nkarms.data.reads\nprint(nkarms.data.reads.report())"
@@ -38,7 +39,7 @@ def _run(notebook: Path, root: Path) -> dict[Path, str | None]:
     nb = nbformat.read(notebook, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(PROBE))
     client = NotebookClient(
-        nb, timeout=600, kernel_name="python3", record_timing=False,
+        nb, timeout=600, kernel_name="python3", record_timing=False, extra_arguments=KERNEL_ARGUMENTS,
         resources={"metadata": {"path": str(notebook.parent)}},
     )
     client.execute(env={**os.environ, "NKARMS_PROJECT_ROOT": str(root)})

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from nkarms.build import keys
 from nkarms.build.imports import rendering_inputs
+from nkarms.build.startup import JUPYTER_BOOK
 from nkarms.files import sha256
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -47,7 +48,7 @@ def clear_if_rendering_changed(root: Path, builder: str) -> tuple[Path, str]:
 def jupyter_book(root: Path, builder: str) -> None:
     """Render the stored outputs with Jupyter Book; warnings are errors."""
     stamp, current = clear_if_rendering_changed(root, builder)
-    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(root), "--builder", builder, "-W", "--keep-going"]
+    command = [sys.executable, "-c", JUPYTER_BOOK, "build", str(root), "--builder", builder, "-W", "--keep-going"]
     result = subprocess.run(command, env={**os.environ, "NKARMS_PROJECT_ROOT": str(root)})
     if result.returncode != 0:
         sys.exit(f"jupyter-book {builder} build failed (warnings are errors); see the messages above")

@@ -7,6 +7,10 @@ A chart's output bundle carries three renderings of the same chart:
 - a plain-text description, for screen readers and text-only views.
 The site's HTML for a chart is made here too (``VegaMimeRenderer``), with an
 element id derived from the spec, so re-executing a notebook changes nothing.
+
+altair and vl-convert are imported where a kernel uses them, not at the top:
+the site's build loads this module for ``VegaMimeRenderer`` alone, and altair's
+import (with jsonschema's) costs seconds that rendering stored outputs never needs.
 """
 from __future__ import annotations
 
@@ -16,8 +20,6 @@ import json
 import re
 from typing import Any
 
-import altair as alt
-import vl_convert as vlc
 from docutils import nodes
 
 VEGA_MIME = "application/vnd.vega.v5+json"
@@ -59,6 +61,8 @@ def spec_id(spec: dict[str, Any]) -> str:
 
 def mimebundle(vl_spec: dict[str, Any]) -> dict[str, Any]:
     """The three renderings of one Vega-Lite spec (see module docstring)."""
+    import vl_convert as vlc
+
     vl_spec = _strip_schema(vl_spec)
     vega_spec = _guard_container_width(_strip_schema(vlc.vegalite_to_vega(vl_spec)))
     svg = vlc.vegalite_to_svg(_fixed_width(vl_spec))
@@ -75,6 +79,8 @@ def setup() -> None:
 
     Called once at the top of each chapter.
     """
+    import altair as alt
+
     if RENDERER_NAME not in alt.renderers.names():
         alt.renderers.register(RENDERER_NAME, _altair_renderer)
     alt.renderers.enable(RENDERER_NAME)
