@@ -13,6 +13,7 @@ def test_period_text_reads_each_shape() -> None:
     assert period_text(claim(None, "2025-11-04")) == "since the start, to 4 November 2025"
     assert period_text(claim("2025-01-01", "2025-02-28")) == "1 January 2025 to 28 February 2025"
     assert period_text(claim(None, None)) == "no date given"
+    assert period_text(claim("2024-02-03", "2024-02-03")) == "3 February 2024"
 
 
 def test_kind_text_names_projections_and_refuses_unknown() -> None:

@@ -26,12 +26,14 @@ def kind_text(kind: str) -> str:
 
 
 def period_text(claim: pd.Series) -> str:
-    """The period a claim covers: ``since the start, to 4 November 2025``, ``1 January 2025 to 28 February 2025``, or ``no date given``."""
+    """The period a claim covers: ``since the start, to 4 November 2025``, ``1 January 2025 to 28 February 2025``, ``3 February 2024`` (one day), or ``no date given``."""
     start, end = claim["period_start"], claim["period_end"]
     if pd.isna(end):
         return "no date given"
     if pd.isna(start):
         return f"since the start, to {long_day(end)}"
+    if start == end:
+        return long_day(end)
     return f"{long_day(start)} to {long_day(end)}"
 
 
