@@ -22,10 +22,7 @@ which chapters ran from ``<copy>/_build/executed.json``:
 6. ``site``: nothing to execute, the pages (with the new prose) and the PDF are built;
 7. ``site`` again, nothing changed: every stage is skipped, and the check
    imports none of the heavy libraries (``_build/stages.json`` says which
-   stages ran; timings belong to the benchmark, not here);
-8. ``site`` after a file no page includes is added beside the chapters: the
-   sources changed, so the stages run, but the single page comes out byte for
-   byte as printed, so the PDF is not printed again.
+   stages ran; timings belong to the benchmark, not here).
 
 Why not nbval in strict mode: nbval runs every chapter (``pytest`` collects
 ``chapters/``), but in lax mode it compares only the cells marked
@@ -40,7 +37,7 @@ the outputs hash the build keeps).
 The copy includes ``src/`` and runs with ``PYTHONPATH=<copy>/src``, so the kernel
 imports the copied package: the manifest's module keys resolve in the copy, and
 an edit to the working tree's ``src/`` during the run cannot make chapters stale.
-One full chapter run, four html builds (steps 3, 6 and 8 incremental) and one PDF print in all.
+One full chapter run, three html builds (steps 3 and 6 incremental) and one PDF in all.
 """
 from __future__ import annotations
 
@@ -71,7 +68,6 @@ SUMMARY = "data/derived/ua_kn23_monthly.csv"
 KN23_LABEL = "Iskander-M/KN-23"
 ADDED_PER_REPORT = 80  # the pipeline refuses a report of more than 100 launches as a likely typo
 MANIFEST = "chapters/execution-manifest.json"
-PDF = "_build/pdf/report.pdf"
 TIMEOUT = 1800
 PROSE = "This sentence was added by the build test."
 MODULES_MARK = "--- modules imported ---"
@@ -92,7 +88,6 @@ class Step:
     notebooks: dict[str, bytes] = field(default_factory=dict)
     manifest: dict = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)
-    pdf: bytes = b""
 
 
 class Project:
@@ -142,8 +137,6 @@ class Project:
                     notebooks={name: (self.root / name).read_bytes() for name in self.chapters})
         if target in ("html", "site"):
             step.pages = {name: self.page(name).read_text(encoding="utf-8") for name in self.chapters}
-        if target in ("site", "pdf"):
-            step.pdf = (self.root / PDF).read_bytes()
         print(f"\nnkarms.build {target} {' '.join(options)}: {seconds:.0f} s, executed {executed or 'none'}")
         return step
 
@@ -310,13 +303,6 @@ def site_unchanged(project: Project, site_built: Step) -> Step:
     return project.build("site", list_modules=True)
 
 
-@pytest.fixture(scope="module")
-def unprinted(project: Project, site_unchanged: Step) -> Step:
-    """A file that no page includes (Sphinx reads only .md and .ipynb sources) added beside the chapters."""
-    (project.root / "chapters" / "notes.txt").write_text("Notes that no page includes.\n", encoding="utf-8")
-    return project.build("site")
-
-
 # --- tests ----------------------------------------------------------------------------------
 
 
@@ -391,7 +377,7 @@ def test_edited_output_reexecutes_its_chapter_and_a_prose_edit_runs_nothing(
 def test_site_build_after_an_execute_runs_the_pages_and_the_pdf(site_built: Step, edited: Edits) -> None:
     assert site_built.executed == []
     assert PROSE in site_built.pages[edited.markdown]
-    assert site_built.stages == {"data": "skipped", "execute": "skipped", "html": "ran", "pdf": "ran", "print": "ran"}
+    assert site_built.stages == {"data": "skipped", "execute": "skipped", "html": "ran", "pdf": "ran"}
 
 
 def test_no_change_site_build_skips_every_stage_without_heavy_imports(project: Project, site_unchanged: Step) -> None:
@@ -402,12 +388,3 @@ def test_no_change_site_build_skips_every_stage_without_heavy_imports(project: P
     assert not imported & set(HEAVY), f"a no-change build imported {sorted(imported & set(HEAVY))}"
     assert (project.root / "_build" / "html" / "_downloads" / "report.pdf").read_bytes() == \
         (project.root / "_build" / "pdf" / "report.pdf").read_bytes()
-
-
-def test_pdf_is_not_printed_again_from_a_byte_identical_single_page(
-        project: Project, site_unchanged: Step, unprinted: Step) -> None:
-    assert unprinted.executed == []
-    assert unprinted.stages == {"data": "skipped", "execute": "ran", "html": "ran", "pdf": "ran", "print": "skipped"}
-    assert unprinted.pdf == site_unchanged.pdf
-    assert unprinted.pages == site_unchanged.pages
-    assert (project.root / "_build" / "html" / "_downloads" / "report.pdf").read_bytes() == unprinted.pdf
