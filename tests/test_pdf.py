@@ -11,6 +11,10 @@ where a chart should be. What is expected comes from the project itself
 and tables), so the tests follow new chapters without edits. The PDF's parts
 are tested on small inputs, without printing, in test_pdf_parts.py.
 
+The build is told the site's address (NKARMS_SITE_URL, as the Pages workflow
+does), so the cover, the footer and the data downloads can be checked against
+it; a local build without an address is tested in test_pdf_parts.py.
+
 Set NKARMS_TEST_PROJECT to build a copy of another checkout instead of this one.
 """
 from __future__ import annotations
@@ -28,6 +32,7 @@ import time
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import urljoin
 
 import nbformat
 import numpy as np
@@ -35,7 +40,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from nkarms.site import cover, pdf
+from nkarms.site import cover, pdf, poppler
 from nkarms.site.browser import require as require_chromium
 
 PROJECT = Path(os.environ.get("NKARMS_TEST_PROJECT", Path(__file__).resolve().parents[1]))
@@ -43,6 +48,8 @@ PROJECT = Path(os.environ.get("NKARMS_TEST_PROJECT", Path(__file__).resolve().pa
 # not the environment, the history or earlier builds.
 NOT_COPIED = [".venv", ".git", "_build", ".pytest_cache", "__pycache__", ".ipynb_checkpoints", "src", "*.egg-info"]
 FORBIDDEN = ["Styler at 0x", "Error loading", "Show code cell source", "Traceback", "could not be drawn"]
+SITE_URL = "https://example.github.io/nk-arms-report/"  # the address the Pages workflow would pass
+MIN_SOURCES_PER_PAGE = 25  # the compact source list: at least this many sources (with addresses) a page
 MIN_CHART_COLOUR = 30  # coloured pixels (at 50 dpi) between a chart's title and its caption
 
 
@@ -115,7 +122,7 @@ def built(tmp_path_factory) -> Built:
     started = time.monotonic()
     result = subprocess.run(
         [sys.executable, "-m", "nkarms.build", "pdf", "--root", str(root)],
-        capture_output=True, text=True, env={**os.environ, "NKARMS_PROJECT_ROOT": str(root)},
+        capture_output=True, text=True, env={**os.environ, "NKARMS_PROJECT_ROOT": str(root), "NKARMS_SITE_URL": SITE_URL},
     )
     seconds = time.monotonic() - started
     output = (result.stdout + result.stderr)[-6000:]
@@ -177,7 +184,16 @@ def test_cover_names_the_report_its_data_date_and_version(built):
     version, day = newest_release(built.root)
     assert f"Data as of {day.day} {day:%B %Y}" in page
     assert f"Version {version}" in page
-    assert "page 1 of" not in page, "the cover has no running header or page number"
+    assert f"Online {SITE_URL}" in page, "the cover gives the site's address"
+    assert "page 1 of" not in page and page.count(SITE_URL) == 2, "the cover has no running header or footer"
+
+
+def test_cover_date_and_version_are_the_sites(built):
+    """The site's data box (in the page the PDF printed) and the cover give the same release."""
+    box = normal(built.html.select_one("aside.nk-page-meta").get_text())
+    version, day = re.search(r"Report version (\S+); data as of (\d+ \w+ \d{4})", box).groups()
+    cover_page = normal(built.pages[0])
+    assert f"Data as of {day}" in cover_page and f"Version {version}" in cover_page, (box, cover_page)
 
 
 def test_contents_list_the_chapters_in_toc_order(built, chapters):
@@ -199,13 +215,14 @@ def test_every_chapter_starts_a_page_where_the_contents_say(built):
         assert normal(title) in normal(lines[0]), f"page {page}: running header {lines[0]!r}"
 
 
-def test_running_header_and_page_numbers(built):
+def test_running_header_and_footer(built):
+    """Every page after the cover: the title above, the site's address and the page number below."""
     title = yaml.safe_load((built.root / "_config.yml").read_text(encoding="utf-8"))["title"].split(": ")[0]
     total = len(built.pages)
     for number, page in enumerate(built.pages[1:], start=2):
         lines = [line.strip() for line in page.splitlines() if line.strip()]
         assert lines[0].startswith(title), f"page {number}: {lines[0]!r}"
-        assert lines[-1] == f"page {number} of {total}", f"page {number}: {lines[-1]!r}"
+        assert re.fullmatch(rf"{re.escape(SITE_URL)}\s+page {number} of {total}", lines[-1]), f"page {number}: {lines[-1]!r}"
 
 
 def test_every_figure_caption_is_printed(built):
@@ -286,9 +303,10 @@ def test_tables_are_printed_whole(built):
     assert len(tables) >= 8, f"the printed page holds {len(tables)} tables; the chapters have at least 8"
     for table in tables:
         for cell in table.select("th, td"):
-            text = normal(cell.get_text())
-            if text:
-                assert text in built.text, f"table cell {text!r} is missing"
+            # A cell's parts on lines of their own (a claim, then its note) print with a space between.
+            joined, spaced = normal(cell.get_text()), normal(cell.get_text(" "))
+            if joined:
+                assert joined in built.text or spaced in built.text, f"table cell {joined!r} is missing"
 
 
 def test_external_links_are_listed_with_their_address(built):
@@ -302,6 +320,50 @@ def test_no_link_points_at_the_build_machine(built):
     assert addresses, "the PDF keeps no links"
     local = [a for a in addresses if not re.match(rb"(https?://(?!127\.0\.0\.1|localhost)|mailto:)", a)]
     assert not local, f"links to the build machine or to relative files: {local[:5]}"
+
+
+def test_data_downloads_link_to_the_published_files(built):
+    """Every "CSV" cell links to its table's published address, as the site's page links it.
+
+    The published address is the site's page address (the root page's, where
+    the single page's links were written) joined with the link; the file must be
+    one the build publishes (the single-page build copies the same data files as
+    the site build).
+    """
+    page_url = SITE_URL + pdf.real_page(built.root / "_build" / "singlehtml").relative_to(
+        built.root / "_build" / "singlehtml").as_posix()
+    expected = sorted(urljoin(page_url, a["href"]) for a in built.html.select("article a") if a.get_text(strip=True) == "CSV")
+    assert expected, "the report has no CSV downloads"
+    links = poppler.links(built.pdf)
+    assert sorted(href for _, text, href in links if text == "CSV") == expected
+    data = [href for _, _, href in links if href.startswith(SITE_URL + "data/")]
+    assert set(expected) <= set(data) and any(href.endswith(".zip") for href in data), "the cover links the data package"
+    published = built.root / "_build" / "singlehtml"
+    missing = sorted({href for href in data if not (published / href.removeprefix(SITE_URL).split("#")[0]).is_file()})
+    assert not missing, f"data links to files the site does not publish: {missing}"
+
+
+def test_the_source_list_is_compact(built):
+    """The longest table (every source) prints small, each address in its row rather than in a
+    list of notes at the chapter's end: few pages show its rows or their addresses."""
+    longest = max((t for t in built.html.select("article table") if not t.find_parent(class_="nk-explorer")),
+                  key=lambda t: len(t.select("tbody tr")))
+    rows = [row for row in longest.select("tbody tr") if row.select_one("a[href^=http]")]
+    assert len(rows) > 100, "the longest table is not the source list"
+    addresses = [re.sub(r"\s+", "", row.select_one("a[href^=http]")["href"]) for row in rows]
+    openings = {" ".join(normal(cell.get_text()).split()[:4]) for row in rows for cell in row.select("td")[2:3]} - {""}
+    chapters = cover.toc_chapters(built.root)
+    holder = next(i for i, chapter in enumerate(chapters[1:], start=1)
+                  if longest in built.html.find(id=f"document-{chapter.docname}").find_next_sibling("section").descendants)
+    starts = [page for *_, page in toc_entries(built)] + [len(built.pages) + 1]
+    raw = run("pdftotext", "-raw", str(built.pdf), "-").split("\f")
+    pages = []
+    for i in range(starts[holder] - 1, starts[holder + 1] - 1):
+        squeezed, text = re.sub(r"\s+", "", raw[i]), normal(raw[i])
+        shown = sum(a in squeezed for a in addresses) + sum(o in text for o in openings)
+        if shown >= 5:
+            pages.append(i + 1)
+    assert len(pages) <= len(rows) / MIN_SOURCES_PER_PAGE, f"{len(rows)} sources printed on {len(pages)} pages: {pages}"
 
 
 def test_nothing_that_must_not_be_printed(built):

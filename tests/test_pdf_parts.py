@@ -14,6 +14,7 @@ import pytest
 
 from nkarms.site import cover, pdf
 
+
 def test_real_page_follows_the_singlehtml_redirect(tmp_path):
     (tmp_path / "chapters").mkdir()
     (tmp_path / "chapters" / "00-intro.html").write_text("<html></html>")
@@ -48,7 +49,9 @@ SMALL_PAGE = """<html><head><title>t</title></head><body><article class="bd-arti
 <a href="#document-chapters/01-b">the next chapter</a>, <a href="data/t.csv">a table</a>.</p></section>
 <span id="document-chapters/01-b"></span><section><h2>Boats</h2><p>text</p></section>
 </article></body></html>"""
-SMALL_COVER = {"title": "Arms", "subtitle": "A test", "author": "Team", "data_date": "4 December 2026", "version": "9.9.9"}
+SMALL_COVER = {"title": "Arms", "subtitle": "A test", "author": "Team", "data_date": "4 December 2026", "version": "9.9.9",
+               "site_url": None, "data_url": None}
+SITE = "https://example.org/report/"
 
 
 def test_the_report_is_served_with_print_css_beside_the_site(tmp_path):
@@ -100,3 +103,65 @@ def test_the_prepare_script_adds_cover_contents_and_chapter_marks(browser, tmp_p
             assert page.title() == "Arms: A test"
         finally:
             page.close()
+
+
+def test_site_url_comes_from_the_build_setting_else_none(tmp_path, monkeypatch):
+    (tmp_path / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    monkeypatch.delenv("NKARMS_SITE_URL", raising=False)
+    assert cover.site_url(tmp_path) is None, "a local build knows no address"
+    monkeypatch.setenv("NKARMS_SITE_URL", "https://example.org/report")
+    assert cover.site_url(tmp_path) == "https://example.org/report/"
+    monkeypatch.setenv("NKARMS_SITE_URL", "example.org/report")
+    with pytest.raises(ValueError, match="absolute http"):
+        cover.site_url(tmp_path)
+
+
+def _prepared(browser, tmp_path: Path, page_html: str, site: str | None) -> dict:
+    """Run pdf-prepare.js on ``page_html``; return the cover's facts, the page rules and the links."""
+    (tmp_path / "page.html").write_text(page_html, encoding="utf-8")
+    facts = {**SMALL_COVER, "site_url": site, "data_url": site and site + "data/all.zip"}
+    chapters = [{"docname": "chapters/00-a", "number": None}, {"docname": "chapters/01-b", "number": 1}]
+    with pdf.serve_report(tmp_path, tmp_path / "page.html") as server:
+        page = browser.new_page()
+        try:
+            page.goto(server.base_url + pdf.REPORT_PATH)
+            page.add_script_tag(path=str(pdf.PREPARE_JS))
+            page.evaluate("(args) => window.nkPdf.prepare(args)", {"cover": facts, "chapters": chapters, "baseurl": site})
+            return {
+                "facts": page.eval_on_selector_all(".nk-cover-facts > *", "(nodes) => nodes.map((n) => n.textContent)"),
+                "rules": page.text_content("#nk-print-pages"),
+                "links": page.eval_on_selector_all("article a", "(links) => links.map((a) => [a.textContent, a.getAttribute('href')])"),
+                "compact": page.eval_on_selector_all("table.nk-compact-table", "(tables) => tables.length"),
+                "notes": page.eval_on_selector_all(".nk-link-notes li", "(items) => items.map((li) => li.textContent)"),
+            }
+        finally:
+            page.close()
+
+
+def test_the_site_address_is_on_the_cover_and_in_the_footer_when_known(browser, tmp_path):
+    done = _prepared(browser, tmp_path, SMALL_PAGE, SITE)
+    assert done["facts"][4:] == ["Online", SITE, "Data", SITE + "data/all.zip"]
+    every_page = next(line for line in done["rules"].splitlines() if line.startswith("@page {"))
+    assert f'@bottom-left {{ content: "{SITE}"; }}' in every_page, done["rules"]
+    assert ["a table", SITE + "data/t.csv"] in done["links"]
+
+
+def test_a_local_build_names_no_address(browser, tmp_path):
+    done = _prepared(browser, tmp_path, SMALL_PAGE, None)
+    assert done["facts"] == ["Data as of", "4 December 2026", "Version", "9.9.9"]
+    assert "bottom-left" not in done["rules"] and "example.org/report" not in done["rules"]
+    assert not any(text == "a table" for text, _ in done["links"]), "a link to a file that has no address is text"
+
+
+def _long_table_page(rows: int) -> str:
+    body = "".join(f'<tr><td>source {i}</td><td><a href="https://example.org/s/{i}">open</a></td></tr>' for i in range(rows))
+    return SMALL_PAGE.replace("<p>text</p>", f"<table><thead><tr><th>Title</th><th>Link</th></tr></thead><tbody>{body}</tbody></table>")
+
+
+def test_a_long_table_prints_compact_with_its_addresses_in_the_rows(browser, tmp_path):
+    done = _prepared(browser, tmp_path, _long_table_page(101), SITE)
+    assert done["compact"] == 1
+    assert ["https://example.org/s/100", "https://example.org/s/100"] in done["links"]
+    assert not any("example.org/s/" in note for note in done["notes"]), "the table's addresses are not repeated as notes"
+    short = _prepared(browser, tmp_path, _long_table_page(100), SITE)
+    assert short["compact"] == 0 and ["open", "https://example.org/s/99"] in short["links"]

@@ -15,9 +15,12 @@ printed as vectors. Steps:
    the site before print.css scales it to the page. Wait until the chart loader
    says every chart drew; a chart that failed stops the build.
 3. Add the print-only parts with ``static/pdf-prepare.js``: a cover (title,
-   subtitle, author, and the release's "data as of" date and version, from
-   :mod:`nkarms.site.cover`), a table of contents in ``_toc.yml`` order, a
-   number and a page break for every chapter and a running header naming it.
+   subtitle, author, the release's "data as of" date and version and, when the
+   build knows it, the site's address, from :mod:`nkarms.site.cover`), a table
+   of contents in ``_toc.yml`` order, a number and a page break for every
+   chapter, a running header naming it and a footer with the site's address.
+   Links to the site's own files (the data tables' "CSV" downloads) point at
+   the published files; long tables (the list of every source) print compact.
    ``static/print.css`` does the rest (hides the site's navigation and code,
    sizes charts and tables to the page).
 4. Print twice: the first print tells on which page each chapter starts
@@ -45,7 +48,7 @@ from urllib.parse import unquote
 
 from nkarms import project
 from nkarms.site import browser, localserver, poppler
-from nkarms.site.cover import cover_facts, site_url, toc_chapters
+from nkarms.site.cover import cover_facts, toc_chapters
 
 STATIC = Path(__file__).with_name("static")
 PRINT_CSS = STATIC / "print.css"
@@ -180,7 +183,7 @@ def build_pdf(root: Path | None = None, out: Path | None = None) -> Path:
             page = _open_report(chromium, server.base_url + REPORT_PATH, offline_requests)
             _log(started, "page loaded, every chart drawn")
             prepared = page.evaluate("(args) => window.nkPdf.prepare(args)", {
-                "cover": asdict(cover), "chapters": [asdict(c) for c in chapters], "baseurl": site_url(root),
+                "cover": asdict(cover), "chapters": [asdict(c) for c in chapters], "baseurl": cover.site_url,
             })
             if prepared.get("missing"):
                 raise PdfError(f"chapters in _toc.yml not found on the page {page_file.name}: {prepared['missing']}")

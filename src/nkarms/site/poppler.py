@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 
@@ -28,3 +29,15 @@ def page_count(pdf: Path) -> int:
 def text(pdf: Path) -> str:
     """What a reader sees, laid out as on the page."""
     return _run("pdftotext", "-layout", str(pdf), "-")
+
+
+def links(pdf: Path) -> list[tuple[int, str, str]]:
+    """(page, text, address) of every link to a web address, as ``pdftohtml -xml`` reads the
+    link annotations (``pdfinfo`` and ``pdftotext`` do not list them)."""
+    tree = ET.fromstring(_run("pdftohtml", "-xml", "-i", "-q", "-stdout", str(pdf)))
+    return [
+        (int(page.get("number")), "".join(link.itertext()).strip(), link.get("href"))
+        for page in tree.iter("page")
+        for link in page.iter("a")
+        if re.match(r"https?://", link.get("href") or "")
+    ]

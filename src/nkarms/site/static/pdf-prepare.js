@@ -84,6 +84,24 @@ window.nkPdf = (() => {
     });
   }
 
+  // A table longer than a few pages (the list of every source) prints compact
+  // (print.css) with each link's address in its cell: a chapter-end list of
+  // hundreds of numbered addresses would double its length.
+  const LONG_TABLE_ROWS = 100;
+  function compactLongTables(article) {
+    article.querySelectorAll("table").forEach((table) => {
+      // The claims explorer prints its own compact way (claims-explorer.css).
+      if (table.closest(".nk-explorer")) return;
+      if (table.tBodies.length === 0 || table.tBodies[0].rows.length <= LONG_TABLE_ROWS) return;
+      table.classList.add("nk-compact-table");
+      table.querySelectorAll('td a[href^="http"]').forEach((a) => {
+        a.textContent = a.getAttribute("href");
+        a.classList.add("nk-bare-url");
+        if (a.parentElement.childNodes.length === 1) a.parentElement.classList.add("nk-link-cell");
+      });
+    });
+  }
+
   // On paper a link is its address. Each chapter lists the addresses it links
   // to at its end, numbered; the text keeps a small number after the link.
   function addLinkNotes(chapter) {
@@ -125,6 +143,14 @@ window.nkPdf = (() => {
     [["Data as of", cover.data_date], ["Version", cover.version]].forEach(([k, v]) => {
       facts.append(el("dt", null, k), el("dd", null, v));
     });
+    // The addresses only when the build knows them: a local build names none.
+    [["Online", cover.site_url], ["Data", cover.data_url]].filter(([, url]) => url).forEach(([k, url]) => {
+      const link = el("a", "nk-bare-url", url);
+      link.href = url;
+      const value = el("dd");
+      value.append(link);
+      facts.append(el("dt", null, k), value);
+    });
     node.append(facts);
     return node;
   }
@@ -152,11 +178,13 @@ window.nkPdf = (() => {
     return nav;
   }
 
-  // The running header: the report's title on the left, the chapter on the right.
+  // The running header: the report's title on the left, the chapter on the right;
+  // the footer: the site's address, when known, left of the page number.
   function pageRules(cover, found) {
     const quote = (s) => '"' + s.replace(/\\/g, "\\\\").replace(/"/g, '\\"') + '"';
+    const footer = cover.site_url ? ` @bottom-left { content: ${quote(cover.site_url)}; }` : "";
     const rules = [
-      `@page { @top-left { content: ${quote(cover.title)}; } }`,
+      `@page { @top-left { content: ${quote(cover.title)}; }${footer} }`,
       ...found.map((c) => {
         const label = (c.number === null ? "" : c.number + "  ") + c.title;
         return `@page ${c.id} { @top-right { content: ${quote(label)}; } }\n` +
@@ -174,6 +202,7 @@ window.nkPdf = (() => {
     if (missing.length) return {missing};
     markBareLinks(article);
     rewriteLocalLinks(baseurl);
+    compactLongTables(article);
     found.forEach(addLinkNotes);
     // Lazy images would be missing from the print.
     document.querySelectorAll("img[loading=lazy]").forEach((img) => { img.loading = "eager"; });
