@@ -29,6 +29,7 @@ from nkarms.data.pipeline import (
     run_all,
     sipri,
     stale_inputs,
+    steps,
     ua_airforce,
     ua_iskander,
     write_csv,
@@ -562,7 +563,7 @@ def test_stale_inputs_names_the_raw_files_that_changed_since_the_derived_tables(
     (raw_copy / relative).write_bytes((raw_copy / relative).read_bytes() + b"\n")
     assert stale_inputs(raw_copy, out) == [relative]
     (out / CHECKSUMS_FILE).unlink()
-    assert len(stale_inputs(raw_copy, out)) == sum(len(step.INPUTS) for step in (ua_airforce, cns_tests, sipri))
+    assert len(stale_inputs(raw_copy, out)) == sum(len(step.INPUTS) for step in steps())
 
 
 def test_the_committed_derived_tables_are_current():
