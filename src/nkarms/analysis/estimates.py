@@ -12,6 +12,7 @@ import pandas as pd
 
 from nkarms.data import load_estimates
 from nkarms.dates import long_month
+from nkarms.units import singular
 
 
 def claims(metric: str, estimates: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -111,7 +112,7 @@ def stated(row: pd.Series) -> str:
     else:
         figure = f"{row['low'] if pd.notna(row['low']) else row['high']:,.0f}"
     qualifier = "" if row["qualifier"] in ("as stated", "range") else f"{row['qualifier']} "
-    return f"{qualifier}{figure} {row['unit'].removesuffix('s') if figure == '1' else row['unit']}"
+    return f"{qualifier}{figure} {singular(row['unit']) if figure == '1' else row['unit']}"
 
 
 def attributed(row: pd.Series, short: bool = False) -> str:
