@@ -57,6 +57,7 @@ def normal(text: str) -> str:
     """Whitespace collapsed and typographic quotes made plain, for comparing texts."""
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
     text = re.sub(r"(?<=\w[-\u2013])\s+(?=\w)", "", text)  # a line broken after a hyphen or dash ("long-\nrange")
+    text = re.sub(r"\s+(?=[,;:])", "", text)  # a space the PDF's text puts after an inline element ("data/raw/ ,")
     return re.sub(r"\s+", " ", text).strip()
 
 
