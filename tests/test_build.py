@@ -22,7 +22,10 @@ which chapters ran from ``<copy>/_build/executed.json``:
 6. ``site``: nothing to execute, the pages (with the new prose) and the PDF are built;
 7. ``site`` again, nothing changed: every stage is skipped, and the check
    imports none of the heavy libraries (``_build/stages.json`` says which
-   stages ran; timings belong to the benchmark, not here).
+   stages ran; timings belong to the benchmark, not here);
+8. ``site`` after a file no page includes is saved beside the chapters, twice:
+   the sources changed, so the stages run, but the second time the single page
+   comes out byte for byte as printed, so the PDF is not printed again.
 
 Why not nbval in strict mode: nbval runs every chapter (``pytest`` collects
 ``chapters/``), but in lax mode it compares only the cells marked
@@ -37,7 +40,7 @@ the outputs hash the build keeps).
 The copy includes ``src/`` and runs with ``PYTHONPATH=<copy>/src``, so the kernel
 imports the copied package: the manifest's module keys resolve in the copy, and
 an edit to the working tree's ``src/`` during the run cannot make chapters stale.
-One full chapter run, three html builds (steps 3 and 6 incremental) and one PDF in all.
+One full chapter run, five html builds (steps 3, 6 and 8 incremental) and one or two PDF prints in all.
 """
 from __future__ import annotations
 
@@ -68,6 +71,7 @@ SUMMARY = "data/derived/ua_kn23_monthly.csv"
 KN23_LABEL = "Iskander-M/KN-23"
 ADDED_PER_REPORT = 80  # the pipeline refuses a report of more than 100 launches as a likely typo
 MANIFEST = "chapters/execution-manifest.json"
+PDF = "_build/pdf/report.pdf"
 TIMEOUT = 1800
 PROSE = "This sentence was added by the build test."
 MODULES_MARK = "--- modules imported ---"
@@ -88,6 +92,7 @@ class Step:
     notebooks: dict[str, bytes] = field(default_factory=dict)
     manifest: dict = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)
+    pdf: bytes = b""
 
 
 class Project:
@@ -137,6 +142,8 @@ class Project:
                     notebooks={name: (self.root / name).read_bytes() for name in self.chapters})
         if target in ("html", "site"):
             step.pages = {name: self.page(name).read_text(encoding="utf-8") for name in self.chapters}
+        if target in ("site", "pdf"):
+            step.pdf = (self.root / PDF).read_bytes()
         print(f"\nnkarms.build {target} {' '.join(options)}: {seconds:.0f} s, executed {executed or 'none'}")
         return step
 
@@ -303,6 +310,20 @@ def site_unchanged(project: Project, site_built: Step) -> Step:
     return project.build("site", list_modules=True)
 
 
+@pytest.fixture(scope="module")
+def unprinted(project: Project, site_unchanged: Step) -> tuple[Step, Step]:
+    """Twice, a file that no page includes (Sphinx reads only .md and .ipynb sources) saved beside the chapters.
+
+    The first build may print again: a single page built from scratch lacks the
+    ``?v=`` checksums Sphinx adds to its links once the static files exist.
+    """
+    notes = project.root / "chapters" / "notes.txt"
+    notes.write_text("Notes that no page includes.\n", encoding="utf-8")
+    first = project.build("site")
+    notes.write_text("Notes that no page includes, revised.\n", encoding="utf-8")
+    return first, project.build("site")
+
+
 # --- tests ----------------------------------------------------------------------------------
 
 
@@ -377,7 +398,7 @@ def test_edited_output_reexecutes_its_chapter_and_a_prose_edit_runs_nothing(
 def test_site_build_after_an_execute_runs_the_pages_and_the_pdf(site_built: Step, edited: Edits) -> None:
     assert site_built.executed == []
     assert PROSE in site_built.pages[edited.markdown]
-    assert site_built.stages == {"data": "skipped", "execute": "skipped", "html": "ran", "pdf": "ran"}
+    assert site_built.stages == {"data": "skipped", "execute": "skipped", "html": "ran", "pdf": "ran", "print": "ran"}
 
 
 def test_no_change_site_build_skips_every_stage_without_heavy_imports(project: Project, site_unchanged: Step) -> None:
@@ -388,3 +409,13 @@ def test_no_change_site_build_skips_every_stage_without_heavy_imports(project: P
     assert not imported & set(HEAVY), f"a no-change build imported {sorted(imported & set(HEAVY))}"
     assert (project.root / "_build" / "html" / "_downloads" / "report.pdf").read_bytes() == \
         (project.root / "_build" / "pdf" / "report.pdf").read_bytes()
+
+
+def test_pdf_is_not_printed_again_from_a_byte_identical_single_page(
+        project: Project, site_unchanged: Step, unprinted: tuple[Step, Step]) -> None:
+    first, second = unprinted
+    assert second.executed == []
+    assert second.stages == {"data": "skipped", "execute": "ran", "html": "ran", "pdf": "ran", "print": "skipped"}
+    assert second.pdf == first.pdf
+    assert second.pages == first.pages == site_unchanged.pages
+    assert (project.root / "_build" / "html" / "_downloads" / "report.pdf").read_bytes() == second.pdf

@@ -408,3 +408,36 @@ def test_stage_stamp_follows_inputs_outputs_and_settings(copy: Path, monkeypatch
     monkeypatch.delenv(rendering.PDF_LINK_ENV)
     (copy / "_config.yml").write_text("title: tiny, renamed\n")
     assert not stamps.is_current(copy, "html", stamps.html_inputs(copy))
+
+
+def fake_chromium(folder: Path, version: str) -> Path:
+    script = folder / "chromium"
+    script.write_text(f"#!/bin/sh\necho '{version}'\n")
+    script.chmod(0o755)
+    return script
+
+
+def test_print_stamp_follows_the_single_page_and_chromium_not_the_sources(
+        copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    page = copy / "_build" / "singlehtml" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("<p>the report</p>")
+    (copy / "_build" / "pdf").mkdir()
+    (copy / "_build" / "pdf" / "report.pdf").write_bytes(b"%PDF-1.7 printed")
+    monkeypatch.setenv(stamps.CHROMIUM_ENV, str(fake_chromium(tmp_path, "Chromium 156.0")))
+    stamps.save(copy, {"print": stamps.print_inputs(copy)})
+    (copy / "chapters" / "notes.txt").write_text("in the sources, on no page\n")
+    assert stamps.is_current(copy, "print", stamps.print_inputs(copy))
+    fake_chromium(tmp_path, "Chromium 157.0")
+    assert not stamps.is_current(copy, "print", stamps.print_inputs(copy))
+    fake_chromium(tmp_path, "Chromium 156.0")
+    page.write_text("<p>the report, changed</p>")
+    assert not stamps.is_current(copy, "print", stamps.print_inputs(copy))
+    page.write_text("<p>the report</p>")
+    (copy / "_build" / "pdf" / "report.pdf").write_bytes(b"%PDF-1.7 damaged")
+    assert not stamps.is_current(copy, "print", stamps.print_inputs(copy))
+
+
+def test_the_kernel_startup_line_leaves_execution_counts_alone(executed: tuple[Path, list[str]]) -> None:
+    nb = nbformat.read(executed[0] / "chapters" / "b.ipynb", as_version=4)
+    assert [cell.execution_count for cell in nb.cells if cell.cell_type == "code"] == [1]

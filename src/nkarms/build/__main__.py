@@ -1,7 +1,9 @@
 """Build the report: ``python -m nkarms.build {site,html,pdf,execute}`` (see :mod:`nkarms.build`).
 
 Each stage (data, execute, html, pdf) is skipped when its inputs and outputs are
-byte for byte those of its last run (:mod:`nkarms.build.stamps`). What ran is
+byte for byte those of its last run (:mod:`nkarms.build.stamps`); within the pdf
+stage, the print is skipped when the single-page build came out byte for byte as
+it was last printed, by the same Chromium. What ran is
 written to ``_build/executed.json`` (the chapters executed) and
 ``_build/stages.json`` (each stage: ``ran`` or ``skipped``).
 """
@@ -18,7 +20,7 @@ from nkarms import project
 from nkarms.build import cache, rawdata, rendering, stamps
 from nkarms.build.execute import InputsChangedError
 
-PDF = Path("_build") / "pdf" / "report.pdf"
+PDF = stamps.PDF
 PDF_IN_SITE = Path("_build") / "html" / "_downloads" / "report.pdf"  # where the site links to it
 
 
@@ -42,11 +44,18 @@ def run_execute(root: Path, force: bool, jobs: int | None, stages: dict[str, str
     return executed
 
 
-def run_pdf(root: Path) -> None:
-    from nkarms.site.pdf import build_pdf
-
+def run_pdf(root: Path, stages: dict[str, str], done: dict[str, str]) -> None:
+    """Build the single page; print it only if it (or the printer) differs from what was printed last."""
     rendering.jupyter_book(root, "singlehtml")
-    print(f"PDF written: {build_pdf(root)}")
+    inputs = stamps.print_inputs(root)
+    if stamps.is_current(root, "print", inputs):
+        stages["print"] = "skipped"
+    else:
+        from nkarms.site.pdf import build_pdf
+
+        print(f"PDF written: {build_pdf(root)}")
+        stages["print"] = "ran"
+    done["print"] = inputs
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -69,7 +78,7 @@ def main(argv: list[str] | None = None) -> None:
     else:
         executed = run_execute(root, args.force, args.jobs, stages, done)
     for stage, wanted, run in (("html", ("site", "html"), lambda: rendering.jupyter_book(root, "html")),
-                               ("pdf", ("site", "pdf"), lambda: run_pdf(root))):
+                               ("pdf", ("site", "pdf"), lambda: run_pdf(root, stages, done))):
         if args.target not in wanted:
             continue
         inputs = stamps.INPUTS[stage](root)
@@ -79,7 +88,7 @@ def main(argv: list[str] | None = None) -> None:
             run()
             stages[stage] = "ran"
         done[stage] = inputs
-    if stages.get("pdf") == "skipped" and (root / PDF_IN_SITE).parent.parent.is_dir():
+    if "skipped" in (stages.get("pdf"), stages.get("print")) and (root / PDF_IN_SITE).parent.parent.is_dir():
         (root / PDF_IN_SITE).parent.mkdir(exist_ok=True)
         shutil.copyfile(root / PDF, root / PDF_IN_SITE)
     stamps.save(root, done)

@@ -12,7 +12,12 @@ stage has a fingerprint of its inputs:
   downloads), ``_config.yml``, ``_toc.yml``, ``CITATION.cff``, the rendering
   inputs (:mod:`nkarms.build.imports`), the library versions and the settings
   that change every page;
-- ``pdf``: those of ``html`` and the modules that print the PDF.
+- ``pdf`` (the single-page build, then the print): those of ``html`` and the
+  modules that print the PDF;
+- ``print``: what Chromium prints from: the single-page build as it came out,
+  the files the cover and contents read, the printing modules, and the versions
+  of Chromium and Playwright. A change that leaves the single-page build byte
+  for byte as it was (and Chromium as it was) prints nothing.
 
 ``_build/stamps.json`` keeps, per stage, that fingerprint and one of the
 stage's outputs as the build left them. This module imports nothing heavy
@@ -23,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
 from importlib import metadata
 from pathlib import Path
 
@@ -35,6 +41,12 @@ STAMPS = Path("_build") / "stamps.json"
 SKIPPED_FOLDERS = {"__pycache__", ".ipynb_checkpoints"}
 PDF_MODULES = ["nkarms.site.pdf"]
 PDF_LIBRARIES = ("playwright",)
+# What nkarms.site.pdf adds to the single page: the cover (title, release, site) and the contents.
+PRINT_FILES = ("_config.yml", "_toc.yml", "data/changelog.csv")
+SINGLE_PAGE = Path("_build") / "singlehtml"
+# nkarms.site.browser's CHROMIUM_ENV and DEBIAN_CHROMIUM, and sphinx_data's SITE_URL_ENV, named
+# here so that Playwright and Sphinx are not imported.
+CHROMIUM_ENV, DEBIAN_CHROMIUM, SITE_URL_ENV = "NKARMS_CHROMIUM", "/usr/bin/chromium", "NKARMS_SITE_URL"
 # nkarms.data.pipeline's RAW_DIR_ENV and CHECKSUMS_FILE, named here so that pandas is not imported.
 RAW_DIR_ENV, CHECKSUMS_FILE = "NKARMS_RAW_DIR", "raw_checksums.json"
 
@@ -79,21 +91,46 @@ def html_inputs(root: Path) -> str:
     return digest(files, root, {**keys.library_versions(), **settings})
 
 
-def pdf_inputs(root: Path) -> str:
+def _printing() -> tuple[list[Path], dict[str, str]]:
+    """The modules and static files that print the PDF, and the printing libraries' versions."""
     modules = imported_modules(PDF_MODULES, PACKAGE_DIR).values()
-    static = tree(PACKAGE_DIR / "site" / "static")
     versions = {}
     for name in PDF_LIBRARIES:
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             versions[name] = "not installed"
-    return digest([*modules, *static], root, {"html": html_inputs(root), **versions})
+    return [*modules, *tree(PACKAGE_DIR / "site" / "static")], versions
 
 
-INPUTS = {"data": data_inputs, "execute": execute_inputs, "html": html_inputs, "pdf": pdf_inputs}
+def pdf_inputs(root: Path) -> str:
+    files, versions = _printing()
+    return digest(files, root, {"html": html_inputs(root), **versions})
+
+
+def chromium_version() -> str:
+    """What ``chromium --version`` says (the browser prints the PDF), or why it could not say."""
+    binary = os.environ.get(CHROMIUM_ENV) or DEBIAN_CHROMIUM
+    try:
+        result = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return f"unknown: {error}"
+    return result.stdout.strip() or f"unknown: exit {result.returncode}"
+
+
+def print_inputs(root: Path) -> str:
+    """Run after the single-page build: its bytes, not the sources, decide whether to print again."""
+    files, versions = _printing()
+    files += [*tree(root / SINGLE_PAGE), *(root / name for name in PRINT_FILES)]
+    settings = {"chromium": chromium_version(), SITE_URL_ENV: os.environ.get(SITE_URL_ENV, "")}
+    return digest(files, root, {**versions, **settings})
+
+
+INPUTS = {"data": data_inputs, "execute": execute_inputs, "html": html_inputs, "pdf": pdf_inputs,
+          "print": print_inputs}
 # What each stage leaves that a later build relies on (the data and execute stages' outputs are their inputs).
-OUTPUTS = {"data": (), "execute": (), "html": (Path("_build") / "html",), "pdf": (Path("_build") / "pdf" / "report.pdf",)}
+PDF = Path("_build") / "pdf" / "report.pdf"
+OUTPUTS = {"data": (), "execute": (), "html": (Path("_build") / "html",), "pdf": (PDF,), "print": (PDF,)}
 
 
 def outputs_digest(root: Path, stage: str) -> str:
