@@ -18,6 +18,7 @@ from pathlib import Path
 
 from nkarms import project
 from nkarms.build import cache, rawdata, rendering, stamps
+from nkarms.build.startup import skip_iri_grammar
 from nkarms.build.execute import InputsChangedError
 
 PDF = stamps.PDF
@@ -65,6 +66,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--force", action="store_true", help="re-execute every chapter")
     parser.add_argument("--jobs", type=int, default=None, help="chapters run at once (default: one per core)")
     args = parser.parse_args(argv)
+    skip_iri_grammar()
     root = (args.root or project.root()).resolve()
     os.environ[project.ROOT_ENV] = str(root)  # data/raw, the kernels and Jupyter Book all resolve from it
     if args.target == "site":

@@ -29,6 +29,7 @@ from typing import Any
 from nkarms import toc
 from nkarms.build import keys
 from nkarms.build.execute import execute
+from nkarms.build.startup import skip_iri_grammar
 from nkarms.files import sha256, write_text_atomic
 
 MANIFEST_NAME = "execution-manifest.json"
@@ -107,7 +108,8 @@ def refresh(root: Path, force: bool = False, jobs: int | None = None) -> list[st
     manifest, done, failures = load_manifest(root), set(), []
     if reasons:
         jobs = max(1, min(jobs or os.cpu_count() or 1, len(reasons)))
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+        workers = ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn"), initializer=skip_iri_grammar)
+        with workers as pool:
             runs = {pool.submit(execute, root / name, root): name for name in reasons}
             for run in as_completed(runs):
                 name = runs[run]
