@@ -441,3 +441,12 @@ def test_print_stamp_follows_the_single_page_and_chromium_not_the_sources(
 def test_the_kernel_startup_line_leaves_execution_counts_alone(executed: tuple[Path, list[str]]) -> None:
     nb = nbformat.read(executed[0] / "chapters" / "b.ipynb", as_version=4)
     assert [cell.execution_count for cell in nb.cells if cell.cell_type == "code"] == [1]
+
+
+def test_a_cells_prints_are_stored_as_one_stream_however_they_were_flushed(package: Path, tmp_path: Path) -> None:
+    (tmp_path / "chapters").mkdir()
+    path = tmp_path / "chapters" / "f.ipynb"
+    notebook(path, "F", 'import sys\nprint(9, end="")\nsys.stdout.flush()\nprint(" 7")')
+    execute._run(path, tmp_path)
+    cell = next(cell for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code")
+    assert [(out.output_type, out.get("text")) for out in cell.outputs] == [("stream", "9 7\n")]

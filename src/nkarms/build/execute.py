@@ -32,6 +32,9 @@ def _run(notebook: Path, root: Path) -> dict[Path, str | None]:
     """Run every cell in a fresh kernel, write the notebook, return what it read (path -> digest as read).
 
     A failing cell raises nbclient's CellExecutionError, which shows the cell and the error.
+    A cell's prints are merged into one stream output: the kernel sends them in as many
+    messages as its flushes happened to cut them into, which varies from run to run (a
+    loaded machine once split "9 7" in two), and stored outputs must be the same bytes.
     """
     import nbformat
     from nbclient import NotebookClient
@@ -39,7 +42,8 @@ def _run(notebook: Path, root: Path) -> dict[Path, str | None]:
     nb = nbformat.read(notebook, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(PROBE))
     client = NotebookClient(
-        nb, timeout=600, kernel_name="python3", record_timing=False, extra_arguments=KERNEL_ARGUMENTS,
+        nb, timeout=600, kernel_name="python3", record_timing=False, coalesce_streams=True,
+        extra_arguments=KERNEL_ARGUMENTS,
         resources={"metadata": {"path": str(notebook.parent)}},
     )
     client.execute(env={**os.environ, "NKARMS_PROJECT_ROOT": str(root)})
