@@ -8,34 +8,12 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from claim_frames import claim, frame
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nkarms import data
 from nkarms.analysis import judgement as jd
-
-COLUMNS = ["id", "metric", "value", "low", "high", "qualifier", "unit", "as_of", "claimant", "counts", "basis",
-           "source_ids", "kind", "period_start", "period_end", "claimant_id", "tier"]
-
-
-def claim(claim_id: str, who: str, end: str, value: float | None = None, low: float | None = None,
-          high: float | None = None, qualifier: str = "about", kind: str = "count", tier: str = "news",
-          start: str | None = None, metric: str = "containers_shipped") -> dict:
-    return {
-        "id": claim_id, "metric": metric, "value": value, "low": low, "high": high, "qualifier": qualifier,
-        "unit": "containers", "as_of": end, "claimant": f"Claimant {who.upper()}", "counts": "containers",
-        "basis": None, "source_ids": f"src-{claim_id}", "kind": kind, "period_start": start, "period_end": end,
-        "claimant_id": who, "tier": tier,
-    }
-
-
-def frame(*rows: dict) -> pd.DataFrame:
-    table = pd.DataFrame(list(rows), columns=COLUMNS)
-    for column in ("value", "low", "high"):
-        table[column] = table[column].astype("Float64")
-    for column in ("as_of", "period_start", "period_end"):
-        table[column] = pd.to_datetime(table[column], format="%Y-%m-%d")
-    return table
 
 
 @pytest.fixture

@@ -7,30 +7,18 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from claim_frames import claim, frame
 
 from nkarms import data
 from nkarms.analysis import judgement as jd
 from nkarms.story import bands, judgements
 
-COLUMNS = ["id", "metric", "value", "low", "high", "qualifier", "unit", "as_of", "claimant", "counts", "basis",
-           "source_ids", "kind", "period_start", "period_end", "claimant_id", "tier"]
 HEADLINE = judgements.Headline("boxes", "boxes_shipped", "containers", "North Korea has shipped {band} to Russia")
 
 
 def row(claim_id: str, who: str, end: str, value: float | None = None, low: float | None = None,
         high: float | None = None, qualifier: str = "about", kind: str = "count", tier: str = "news") -> dict:
-    return {"id": claim_id, "metric": "boxes_shipped", "value": value, "low": low, "high": high, "qualifier": qualifier,
-            "unit": "containers", "as_of": end, "claimant": f"Claimant {who.upper()}", "counts": "containers", "basis": None,
-            "source_ids": f"src-{claim_id}", "kind": kind, "period_start": None, "period_end": end, "claimant_id": who, "tier": tier}
-
-
-def frame(*rows: dict) -> pd.DataFrame:
-    table = pd.DataFrame(list(rows), columns=COLUMNS)
-    for column in ("value", "low", "high"):
-        table[column] = table[column].astype("Float64")
-    for column in ("as_of", "period_start", "period_end"):
-        table[column] = pd.to_datetime(table[column], format="%Y-%m-%d")
-    return table
+    return claim(claim_id, who, end, value, low, high, qualifier, kind, tier, metric="boxes_shipped")
 
 
 @pytest.fixture
