@@ -76,10 +76,10 @@ def names(frame: pd.DataFrame, pattern: str, columns: tuple[str, ...]) -> pd.Ser
     return text_of(frame, columns).str.contains(pattern, flags=re.IGNORECASE, regex=True)
 
 
-def first_match(text: str, options: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
-    """The rest of the first option whose pattern (its first item) ``text`` matches, ignoring case."""
+def first_match(text: str, options: tuple[tuple[str, ...], ...], flags: int = re.IGNORECASE) -> tuple[str, ...]:
+    """The rest of the first option whose pattern (its first item) ``text`` matches (ignoring case unless ``flags`` say otherwise)."""
     for pattern, *rest in options:
-        if re.search(pattern, text, flags=re.IGNORECASE):
+        if re.search(pattern, text, flags=flags):
             return tuple(rest)
     raise ValueError(f"no pattern matches {text[:60]!r}")
 

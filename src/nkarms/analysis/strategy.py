@@ -14,11 +14,9 @@ own words; they add no facts. The rules, stated once:
 """
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
-from nkarms.analysis.logistics import names
+from nkarms.analysis.logistics import first_match, names
 
 TREATY_WORDS = r"treaty|Article 4|Article Four"
 # (pattern, stage); first match wins.
@@ -47,11 +45,8 @@ CHINA_WORDS = r"China|Chinese|Beijing|Zhoushan|Shenyang|Liaoning"
 
 
 def first(text: str, options: tuple[tuple[str, str], ...]) -> str:
-    """The label of the first (pattern, label) that ``text`` matches."""
-    for pattern, label in options:
-        if re.search(pattern, text):
-            return label
-    raise ValueError(f"no pattern matches {text[:60]!r}")
+    """The label of the first (pattern, label) that ``text`` matches, case counting (``logistics.first_match``)."""
+    return first_match(text, options, flags=0)[0]
 
 
 def treaty_steps(events: pd.DataFrame) -> pd.DataFrame:
