@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import zipfile
 from pathlib import Path
 
@@ -74,3 +75,19 @@ def test_the_data_archive_is_reproducible(tmp_path: Path) -> None:
     with zipfile.ZipFile(first) as archive:
         assert archive.namelist() == ["data/b.csv", "data/derived/a.csv"]
         assert archive.read("data/derived/a.csv") == b"y\n2\n"
+
+
+def test_the_archive_is_rewritten_only_when_the_data_changed(tmp_path: Path) -> None:
+    data, target = tmp_path / "data", tmp_path / "out.zip"
+    data.mkdir()
+    (data / "b.csv").write_text("x\n1\n", encoding="utf-8")
+    sphinx_data.write_archive(data, target)
+    written = target.stat().st_mtime_ns
+    os.utime(target, ns=(written - 10**9, written - 10**9))
+    sphinx_data.write_archive(data, target)
+    assert target.stat().st_mtime_ns == written - 10**9, "an archive of unchanged data was written again"
+    (data / "b.csv").write_text("x\n2\n", encoding="utf-8")
+    sphinx_data.write_archive(data, target)
+    with zipfile.ZipFile(target) as archive:
+        assert archive.read("data/b.csv") == b"x\n2\n"
+        assert archive.comment == sphinx_data.data_digest(data).encode()

@@ -16,6 +16,7 @@
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import os
@@ -31,6 +32,7 @@ from sphinx.application import Sphinx
 
 from nkarms import project
 from nkarms.dates import long_day
+from nkarms.files import sha256
 
 ARCHIVE_NAME = "nk-russia-arms-data.zip"
 PDF_PATH = "_downloads/report.pdf"
@@ -123,10 +125,29 @@ def preview_png(notebook: Path) -> bytes:
     raise ValueError(f"{notebook.name} stores no chart to preview")
 
 
+def data_digest(data_dir: Path) -> str:
+    """sha256 over every file's path and bytes: what the archive holds, whatever the files' times."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in data_dir.rglob("*") if p.is_file()):
+        digest.update(f"{path.relative_to(data_dir).as_posix()}\0{sha256(path)}\n".encode())
+    return digest.hexdigest()
+
+
 def write_archive(data_dir: Path, target: Path) -> None:
-    """Zip the data package with fixed timestamps and order, so the archive is reproducible."""
+    """Zip the data package with fixed timestamps and order, so the archive is reproducible.
+
+    The archive's comment is the :func:`data_digest` of what it holds; an archive
+    whose comment matches the data is left as it is (compressing takes most of a
+    rebuild's half second).
+    """
+    digest = data_digest(data_dir)
+    if target.is_file():
+        with zipfile.ZipFile(target) as existing:
+            if existing.comment == digest.encode():
+                return
     target.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.comment = digest.encode()
         for path in sorted(p for p in data_dir.rglob("*") if p.is_file()):
             info = zipfile.ZipInfo(f"data/{path.relative_to(data_dir).as_posix()}", date_time=ZIP_TIMESTAMP)
             info.compress_type = zipfile.ZIP_DEFLATED
