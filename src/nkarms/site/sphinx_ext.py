@@ -32,6 +32,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import vl_convert as vlc
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -216,8 +217,22 @@ def _apply_csp(app: Sphinx, exception: Exception | None) -> None:
             path.write_text(updated, encoding="utf-8")
 
 
+def _cache_compiled_templates(app: Sphinx) -> None:
+    """Keep the theme's compiled templates in the doctree folder: a rebuild in a new process reuses them.
+
+    Jinja checks each cached template against its source's checksum, so an
+    edited template is compiled again.
+    """
+    environment = getattr(getattr(app.builder, "templates", None), "environment", None)
+    if environment is not None:
+        folder = Path(app.doctreedir) / "jinja"
+        folder.mkdir(parents=True, exist_ok=True)
+        environment.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _write_runtime)
+    app.connect("builder-inited", _cache_compiled_templates)
     app.add_css_file(STYLESHEET)
     app.add_css_file("print.css", media="print")  # printing a page, and the PDF (nkarms.site.pdf)
     app.connect("doctree-resolved", _drop_thebe_nodes, priority=900)
