@@ -17,6 +17,7 @@ shows a new icon gets it back.
 from __future__ import annotations
 
 import os
+import logging
 import re
 import shutil
 import tempfile
@@ -38,6 +39,9 @@ ICON_CLASS = re.compile(r"\bfa-[a-z0-9-]+")
 ICON_RULE = re.compile(r'((?:\.fa-[a-z0-9-]+:{1,2}before,?)+)\{content:"\\([0-9a-f]{4,5})"\}')
 CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{4,6})")
 PRIVATE_USE = range(0xE000, 0xF900)
+# The subsetter reports every table it touches at INFO; a11y_pygments, which the theme
+# imports, sends the root logger's INFO to the console, so a build would print them all.
+logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
 
 
 def icon_codepoints(stylesheet: str) -> dict[str, int]:
