@@ -31,7 +31,6 @@ import queue
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -45,6 +44,7 @@ from typing import Any
 
 import pytest
 from jupyterlab_driver import STEP_TIMEOUT
+from nkarms.site.localserver import free_port
 
 PROJECT = Path(__file__).resolve().parents[1]
 DRIVER = Path(__file__).with_name("jupyterlab_driver.py")
@@ -68,12 +68,6 @@ USER_SETTINGS = {
 }
 
 # --- The test side ------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 def _die_with_parent() -> None:
     """In a child process: get SIGTERM when the test process dies, even if it is killed."""

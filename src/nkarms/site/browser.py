@@ -8,6 +8,7 @@ cannot run on this machine; ``make system-deps`` installs Debian's ``chromium``.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -50,3 +51,20 @@ def launch(playwright: Any, **options: Any) -> Any:
     Playwright gives every launch a fresh, temporary user data dir, deleted on close.
     """
     return playwright.chromium.launch(executable_path=str(require()), args=list(FLAGS), headless=True, **options)
+
+
+def seconds_until_text(page: Any, text: str, timeout: float) -> float | None:
+    """Seconds until the open ``page`` shows ``text``, or None after ``timeout`` seconds.
+
+    The page may reload meanwhile (the live preview reloads it after a rebuild):
+    a read that meets a navigation is simply tried again.
+    """
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        try:
+            if page.evaluate("(text) => document.body.innerText.includes(text)", text):
+                return time.monotonic() - start
+        except Exception:  # Playwright's error when the page navigates during the read
+            pass
+        time.sleep(0.05)
+    return None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import http.server
+import socket
 import sys
 import threading
 from collections.abc import Mapping
@@ -11,6 +12,13 @@ from urllib.parse import urlsplit
 
 # An extra answer the server gives at one path instead of a file: (body, Content-Type).
 Answer = tuple[bytes, str]
+
+
+def free_port() -> int:
+    """A loopback port free now, for a server started in another process (the preview, JupyterLab)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
