@@ -25,11 +25,8 @@ test: $(STAMP) system-deps  ## the whole test suite
 pdf: $(STAMP) system-deps  ## the whole report as _build/pdf/report.pdf
 	$(PY) -m nkarms.build pdf
 
-serve: $(STAMP)  ## live preview on http://127.0.0.1:$(PORT): rebuilds and reloads on each saved change
-	$(VENV)/bin/jupyter-book config sphinx . >/dev/null
-	$(VENV)/bin/sphinx-autobuild . _build/html --host 127.0.0.1 --port $(PORT) \
-	  --pre-build "$(PY) -m nkarms.build execute" --watch data --watch src \
-	  --ignore "*/_build/*" --ignore "*/.venv/*" --ignore "*/execution-manifest.json" --ignore "*.ipynb_checkpoints*"
+serve: $(STAMP)  ## live preview on http://127.0.0.1:$(PORT): rebuilds and reloads the page on each saved change
+	$(PY) -m nkarms.build.serve --port $(PORT)
 
 data: $(STAMP)  ## regenerate data/derived from the snapshots in data/raw, then validate every table
 	$(PY) -m nkarms.data.pipeline

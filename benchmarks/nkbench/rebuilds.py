@@ -12,7 +12,7 @@ copy's ``src/`` first on ``PYTHONPATH``, so the copy's package is the one run):
   copy whose ``_config.yml`` says ``execute_notebooks: force``:
   ``jupyter-book build --all``; the one-table figure is reported as a ratio of it;
 - a prose edit under ``make serve``: seconds from saving the notebook until
-  the served page carries the new sentence.
+  the page open in Chromium has reloaded itself with the new sentence.
 
 ``make test`` is timed by :func:`nkbench.builds.bench_make_test`. Each figure is
 the median of the runs, with every run's seconds, stages and chapters kept.
@@ -24,7 +24,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,7 +33,10 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+from playwright.sync_api import sync_playwright
 
+from nkarms.site import browser
+from nkarms.site.localserver import free_port
 from nkbench.builds import PROJECT, change_launches, copy_project, environment
 
 SERVE_TIMEOUT = 600
@@ -92,12 +94,6 @@ def stock(root: Path, runs: int) -> dict[str, Any]:
     return summary("stock Jupyter Book: execute_notebooks force, build --all", [timed(command, root) for _ in range(runs)])
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def wait_for(url: str, text: str, timeout: float) -> float | None:
     """Poll ``url`` until its body contains ``text``; the time it took, or None."""
     start = time.perf_counter()
@@ -112,8 +108,17 @@ def wait_for(url: str, text: str, timeout: float) -> float | None:
     return None
 
 
+def save_sentence(notebook: Path, sentence: str) -> None:
+    """Replace the benchmark's sentence at the end of the notebook's last markdown cell, and save."""
+    nb = nbformat.read(notebook, as_version=4)
+    cell = next(cell for cell in reversed(nb.cells) if cell.cell_type == "markdown")
+    cell.source = cell.source.split("\n\nSentence ")[0] + f"\n\n{sentence}"
+    nbformat.write(nb, notebook)
+
+
 def prose_under_serve(root: Path, runs: int) -> dict[str, Any]:
-    """Seconds from saving a prose edit until ``make serve`` serves the page with it."""
+    """Seconds from saving a prose edit until the page open in Chromium under ``make serve`` has reloaded with it."""
+    what = "prose edit under make serve: save to the open page reloaded with it"
     port = free_port()
     url = f"http://127.0.0.1:{port}/{SERVED_CHAPTER}.html"
     server = subprocess.Popen([*MAKE, "serve", f"PORT={port}"], cwd=root, env=environment(root),
@@ -121,22 +126,23 @@ def prose_under_serve(root: Path, runs: int) -> dict[str, Any]:
     records = []
     try:
         if wait_for(url, "</html>", SERVE_TIMEOUT) is None:
-            return {"what": "prose edit under make serve", "error": "the preview never served the page"}
-        notebook = root / f"{SERVED_CHAPTER}.ipynb"
-        for run in range(runs):
-            sentence = f"Sentence {run + 1} added by the benchmark."
-            nb = nbformat.read(notebook, as_version=4)
-            cell = next(cell for cell in reversed(nb.cells) if cell.cell_type == "markdown")
-            cell.source = cell.source.split("\n\nSentence ")[0] + f"\n\n{sentence}"
-            nbformat.write(nb, notebook)
-            seconds = wait_for(url, sentence, SERVE_TIMEOUT)
-            records.append({"seconds": round(seconds, 2) if seconds is not None else float(SERVE_TIMEOUT),
-                            "returncode": 0 if seconds is not None else 1})
-            time.sleep(2)  # let the preview settle before the next save
+            return {"what": what, "error": "the preview never served the page"}
+        with sync_playwright() as playwright:
+            chromium = browser.launch(playwright)
+            page = chromium.new_page()
+            page.goto(url)
+            for run in range(runs):
+                sentence = f"Sentence {run + 1} added by the benchmark."
+                save_sentence(root / f"{SERVED_CHAPTER}.ipynb", sentence)
+                seconds = browser.seconds_until_text(page, sentence, SERVE_TIMEOUT)
+                records.append({"seconds": round(seconds, 2) if seconds is not None else float(SERVE_TIMEOUT),
+                                "returncode": 0 if seconds is not None else 1})
+                time.sleep(2)  # let the preview settle before the next save
+            chromium.close()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    return summary("prose edit under make serve: save to page served with it", records)
+    return summary(what, records)
 
 
 def bench_rebuilds(tmp: Path, runs: int) -> dict[str, Any]:

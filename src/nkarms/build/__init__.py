@@ -5,7 +5,9 @@ running them in parallel; ``execute``: one chapter's run and the key it
 records; ``keys``: cell, output and library hashes), the raw-data check that
 runs first (``rawdata``), rendering with Jupyter Book (``rendering``, with its
 inputs derived from the Sphinx extensions' imports in ``imports``), the stage
-stamps that skip unchanged stages (``stamps``) and the command line (``__main__``):
+stamps that skip unchanged stages (``stamps``), the live preview (``serve``,
+``python -m nkarms.build.serve``, which ``make serve`` runs) and the command
+line (``__main__``):
 
     python -m nkarms.build site      # the published site: html, then the PDF it links to
     python -m nkarms.build html      # execute what is stale, then build the html only
