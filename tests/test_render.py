@@ -19,7 +19,7 @@ import pytest
 
 from nkarms import data
 from nkarms.site import render
-from nkarms.site.sphinx_ext import content_security_policy, with_csp
+from nkarms.site.sphinx_ext import content_security_policy, with_csp, without_unused_scripts
 from nkarms.story import charts
 
 XML_NAMESPACES = {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
@@ -278,3 +278,18 @@ def test_the_runtime_cache_lies_beside_the_output_never_inside(tmp_path) -> None
         cache = sphinx_ext.runtime_dir(outdir)
         assert cache == tmp_path.resolve() / "_build" / "nkarms-static"
         assert not cache.is_relative_to(outdir.resolve())
+
+
+SEARCH_SCRIPTS = (
+    '    <script src="../_static/searchtools.js"></script>\n'
+    '    <script src="../_static/language_data.js"></script>\n'
+    '    <script src="../searchindex.js"></script>\n'
+)
+
+
+def test_pages_that_do_not_search_drop_the_search_tools_and_the_index() -> None:
+    page = PAGE.replace("</head>", SEARCH_SCRIPTS + "</head>", 1)
+    dropped = without_unused_scripts(page, uses_search_tools=False)
+    assert "searchindex.js" not in dropped and "searchtools.js" not in dropped and "language_data.js" not in dropped
+    assert dropped == PAGE
+    assert without_unused_scripts(page, uses_search_tools=True) == page

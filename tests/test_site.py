@@ -199,6 +199,24 @@ def test_root_redirect_leads_to_a_page_of_the_site(site, pages):
         assert target in pages, f"index.html redirects to {target}, which is not a page of the build"
 
 
+def test_search_works_from_a_chapter_that_loads_no_search_index(open_page, pages):
+    """Chapters do without the theme's per-page search tools and 135 kB index; the search page still finds terms."""
+    chapter = next(path for path in pages if path.startswith("chapters/"))
+    visit = open_page(chapter, fresh=True)
+    page = visit.page
+    loaded = page.evaluate("() => performance.getEntriesByType('resource').map((entry) => entry.name)")
+    assert not [url for url in loaded if url.endswith(("searchindex.js", "searchtools.js"))]
+    page.keyboard.press("Control+k")
+    field = page.locator("input[name=q]:visible").first
+    field.fill("Hwasong")
+    field.press("Enter")
+    page.wait_for_url("**/search.html?q=Hwasong*")
+    results = page.locator("ul.search li a")
+    results.first.wait_for(timeout=CHART_TIMEOUT_MS)
+    linked = {href.split("#")[0].split("?")[0] for href in results.evaluate_all("(links) => links.map((a) => a.getAttribute('href'))")}
+    assert linked and linked <= set(pages), linked
+
+
 # --- static scan of every built file --------------------------------------------------
 
 RESOURCE_ATTRIBUTES = {

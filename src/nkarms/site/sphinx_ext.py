@@ -49,6 +49,11 @@ EVENT_HANDLER = re.compile(r'\son[a-z]+="([^"]*)"')
 # The theme's fontawesome.js (1.5 MB) swaps icon fonts for SVGs; its CSS already
 # draws the same icons from the bundled web fonts, so pages do without it.
 FONTAWESOME_JS = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>')
+# The theme's layout loads Sphinx's search tools and the whole search index (135 kB) on
+# every page, for search-as-you-type; with that option off (the theme's default, and
+# ours) only the search page, which loads its own copies, uses them.
+SEARCH_TOOLS = re.compile(r'\s*<script src="[^"]*(?:_static/searchtools|_static/language_data|searchindex)\.js"></script>')
+SEARCH_PAGE = "search.html"
 CSP_META = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>\n?')
 CHARSET_META = re.compile(r'<head>\s*<meta charset="[^"]*"\s*/?>\n?', re.I)
 BARE_REDIRECT = re.compile(r'\s*<meta http-equiv="Refresh" content="0; url=([^"]+)" />\s*')
@@ -203,6 +208,12 @@ def with_csp(page: str) -> str:
     return page.replace("<head>\n", "<head>\n" + meta, 1)
 
 
+def without_unused_scripts(page: str, uses_search_tools: bool) -> str:
+    """``page`` without the theme's scripts it never runs: fontawesome.js, and the search tools if it does not search."""
+    page = FONTAWESOME_JS.sub("", page)
+    return page if uses_search_tools else SEARCH_TOOLS.sub("", page)
+
+
 def _apply_csp(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -212,7 +223,9 @@ def _apply_csp(app: Sphinx, exception: Exception | None) -> None:
         bare = BARE_REDIRECT.fullmatch(page)
         if bare is not None:
             page = redirect_page(bare.group(1), app.config.html_title or app.config.project)
-        updated = with_csp(FONTAWESOME_JS.sub("", page))
+        search_page = path.relative_to(app.outdir).as_posix() == SEARCH_PAGE
+        searching_as_you_type = bool(app.config.html_theme_options.get("search_as_you_type"))
+        updated = with_csp(without_unused_scripts(page, search_page or searching_as_you_type))
         if updated != original:
             path.write_text(updated, encoding="utf-8")
 
