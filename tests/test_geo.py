@@ -6,6 +6,7 @@ import pytest
 
 from nkarms import data, project
 from nkarms.analysis import geo
+from nkarms.story import maps
 
 
 def test_distance_is_zero_to_itself_and_symmetric() -> None:
@@ -159,3 +160,16 @@ def test_sea_legs_keep_to_open_water() -> None:
                 lat, lon = lat1 + (lat2 - lat1) * step / 40, lon1 + (lon2 - lon1) * step / 40
                 if min(geo.distance_km(lat, lon, *path[0]), geo.distance_km(lat, lon, *path[-1])) > 10:
                     assert not contains(land, (lon, lat)), f"{leg} crosses land at {lat:.3f}N {lon:.3f}E"
+
+
+def test_each_ring_is_one_line_drawn_in_order_with_its_labels_once() -> None:
+    first, second = geo.ring(51.7, 39.2, 600), geo.ring(45.7, 34.4, 600)
+    rings = pd.concat([
+        first.assign(ring="600 km", origin="Voronezh"),
+        second.assign(ring="600 km", origin="Dzhankoi").iloc[::-1],  # rows out of drawing order
+    ], ignore_index=True)
+    features = maps.ring_features(rings)
+    assert [feature["properties"] for feature in features] == [
+        {"ring": "600 km", "origin": "Voronezh"}, {"ring": "600 km", "origin": "Dzhankoi"}]
+    assert features[1]["geometry"]["coordinates"] == second[["lon", "lat"]].values.tolist()
+    assert len(features[0]["geometry"]["coordinates"]) == len(first)

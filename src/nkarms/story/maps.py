@@ -178,6 +178,17 @@ def places_layer(places: pd.DataFrame, tooltip: Iterable[alt.Tooltip]) -> alt.Ch
     )
 
 
+def ring_features(rings: pd.DataFrame) -> list[dict]:
+    """One GeoJSON line per ring and origin, its labels stored once (as points, they repeated on every vertex)."""
+    features = []
+    for (ring, origin), points in rings.groupby(["ring", "origin"], sort=False):
+        points = points.sort_values("order")
+        line = [[float(lon), float(lat)] for lon, lat in zip(points["lon"], points["lat"])]
+        features.append({"type": "Feature", "properties": {"ring": ring, "origin": origin},
+                         "geometry": {"type": "LineString", "coordinates": line}})
+    return features
+
+
 def range_map(rings: pd.DataFrame, origins: pd.DataFrame, targets: pd.DataFrame, title: str, subtitle: str,
               description: str, height: int = 460) -> alt.LayerChart:
     """Range rings around launch areas, with the cities inside or outside them, on the Ukraine base map.
@@ -186,11 +197,12 @@ def range_map(rings: pd.DataFrame, origins: pd.DataFrame, targets: pd.DataFrame,
     ``targets`` has name, lat, lon, nearest_origin, distance_km and ``reach``, the smallest ring label that covers it.
     """
     ring_names = list(dict.fromkeys(rings["ring"]))
-    lines = alt.Chart(rings).mark_line(strokeWidth=1.6, opacity=0.9, clip=True).encode(
-        longitude="lon:Q", latitude="lat:Q", order="order:Q", detail="origin:N",
-        color=alt.Color("ring:N", scale=alt.Scale(domain=ring_names, range=PALETTE[1:4] + PALETTE[5:7]),
-                        legend=legend("Stated range (claimant)")),
-        tooltip=[alt.Tooltip("ring:N", title="Range ring"), alt.Tooltip("origin:N", title="Drawn from")],
+    lines = alt.Chart(alt.Data(values=ring_features(rings))).mark_geoshape(
+        filled=False, strokeWidth=1.6, opacity=0.9, clip=True,
+    ).encode(
+        color=alt.Color("properties.ring:N", scale=alt.Scale(domain=ring_names, range=PALETTE[1:4] + PALETTE[5:7]),
+                        legend=legend("Stated range (claimant)", symbolType="stroke")),
+        tooltip=[alt.Tooltip("properties.ring:N", title="Range ring"), alt.Tooltip("properties.origin:N", title="Drawn from")],
     )
     places = pd.concat([
         origins.assign(kind="Launch area in Russia", short=origins["name"].str.split(" (", regex=False).str[0]),
