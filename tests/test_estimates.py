@@ -288,3 +288,22 @@ def test_real_headline_table_covers_every_metric(real: pd.DataFrame) -> None:
     known = set(data.load_sources()["id"])
     for cell in table["source_ids"]:
         assert set(cell.split(";")) <= known
+
+
+@pytest.mark.parametrize(("earlier", "later", "expected"), [
+    (claim("ammo_share", "2024-10-04", "A", 50, unit="percent"),
+     claim("ammo_share", "2025-07-12", "B", 40, qualifier="up to", unit="percent"),
+     "the later claim (up to 40 percent) is a ceiling below the earlier claim's figure (about 50 percent)"),
+    (claim("ammo_share", "2024-10-04", "A", 50, unit="percent"),
+     claim("ammo_share", "2025-07-12", "B", 60, qualifier="up to", unit="percent"),
+     "the later claim (up to 60 percent) is a ceiling above the earlier claim's figure (about 50 percent)"),
+    (claim("ammo_share", "2024-10-04", "A", low=40, high=60, qualifier="range", unit="percent"),
+     claim("ammo_share", "2025-07-12", "B", 55, qualifier="at least", unit="percent"),
+     "the later claim (at least 55 percent) is a floor above the earlier claim's figure (40 to 60 percent)"),
+    (claim("ammo_share", "2024-10-04", "A", 50, unit="percent"),
+     claim("ammo_share", "2025-07-12", "B", 30, unit="percent"),
+     "the later claim (about 30 percent) is lower than the earlier one (about 50 percent)"),
+])
+def test_compared_reads_the_relation_from_the_figures(earlier: dict, later: dict, expected: str) -> None:
+    rows = frame(earlier, later)
+    assert est.compared(rows.iloc[0], rows.iloc[1]) == expected

@@ -115,6 +115,30 @@ def stated(row: pd.Series) -> str:
     return f"{qualifier}{figure} {singular(row['unit']) if figure == '1' else row['unit']}"
 
 
+def figure(row: pd.Series) -> float:
+    """A claim's one figure: its value, the middle of its range, or its one bound."""
+    if pd.notna(row["value"]):
+        return float(row["value"])
+    bounds = [float(row[side]) for side in ("low", "high") if pd.notna(row[side])]
+    return sum(bounds) / len(bounds)
+
+
+def compared(earlier: pd.Series, later: pd.Series) -> str:
+    """How ``later`` stands against ``earlier``, read from their figures rather than assumed.
+
+    A one-sided claim is a ceiling (only ``high``) or a floor (only ``low``), set
+    against the earlier claim's :func:`figure`.
+    """
+    before = figure(earlier)
+    if pd.isna(later["value"]) and pd.isna(later["low"]) != pd.isna(later["high"]):
+        bound, kind = (later["high"], "ceiling") if pd.notna(later["high"]) else (later["low"], "floor")
+        side = "below" if bound < before else "above" if bound > before else "level with"
+        return f"the later claim ({stated(later)}) is a {kind} {side} the earlier claim's figure ({stated(earlier)})"
+    after = figure(later)
+    side = "lower than" if after < before else "higher than" if after > before else "the same as"
+    return f"the later claim ({stated(later)}) is {side} the earlier one ({stated(earlier)})"
+
+
 def attributed(row: pd.Series, short: bool = False) -> str:
     """A claim with who made it and when: ``more than 1,000 containers (White House, October 2023)``.
 
