@@ -146,3 +146,24 @@ def test_an_edit_to_the_rendering_code_takes_effect_without_a_restart(preview: P
         f"the edited extension did not take effect:\n{preview.log.read_text()[-3000:]}")
     assert BOX_TEXT not in page.content()
     page.close()
+
+
+def test_a_failed_rebuild_is_reported_and_the_next_save_rebuilds(preview: Preview, browser) -> None:  # noqa: ANN001
+    """A rebuild that raises (here: an unreadable execution manifest) must not end the watcher."""
+    manifest = preview.root / "chapters" / "execution-manifest.json"
+    notebook = preview.root / "chapters" / "01-timeline.ipynb"
+    page = browser.new_page()
+    page.goto(preview.url + "chapters/01-timeline.html")
+    kept, failures = manifest.read_text(encoding="utf-8"), preview.log.read_text().count("[preview] not rebuilt")
+    manifest.write_text("{ not json", encoding="utf-8")
+    add_sentence(notebook, "A sentence saved while the manifest was broken.")
+    start = time.monotonic()
+    while preview.log.read_text().count("[preview] not rebuilt") == failures:
+        assert time.monotonic() - start < CHANGE_TIMEOUT, preview.log.read_text()[-3000:]
+        time.sleep(0.2)
+    assert "JSONDecodeError" in preview.log.read_text()
+    manifest.write_text(kept, encoding="utf-8")
+    add_sentence(notebook, "A sentence saved after the manifest was mended.")
+    assert chromium.seconds_until_text(page, "A sentence saved after the manifest was mended.", CHANGE_TIMEOUT) is not None, (
+        f"no rebuild after a failed one:\n{preview.log.read_text()[-3000:]}")
+    page.close()

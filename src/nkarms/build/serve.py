@@ -12,7 +12,7 @@ imports them as saved (:func:`forget_project_modules`).
 
 A rebuild is what ``python -m nkarms.build execute`` does (stale derived data
 regenerated, stale chapters executed), then Sphinx on the configuration
-``jupyter-book config sphinx`` writes, starting clean when the rendering code
+``jupyter-book config sphinx`` writes (again after ``_config.yml`` changed), starting clean when the rendering code
 changed (:func:`nkarms.build.rendering.clear_if_rendering_changed`), since
 Sphinx rewrites only the pages whose sources changed. The pages' Content-Security-Policy runs
 scripts from the site only, so the reload script is served as a file
@@ -29,6 +29,7 @@ import multiprocessing
 import os
 import subprocess
 import sys
+import traceback
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,35 +65,53 @@ def forget_project_modules() -> None:
         del sys.modules[name]
 
 
+def write_sphinx_config(root: Path) -> None:
+    """``conf.py`` from ``_config.yml``, as ``jupyter-book config sphinx`` writes it."""
+    subprocess.run([sys.executable, "-c", JUPYTER_BOOK, "config", "sphinx", str(root)], check=True,
+                   stdout=subprocess.DEVNULL)
+
+
 @dataclass(frozen=True)
 class Rebuild:
-    """One rebuild of the preview, run by sphinx-autobuild's watcher in a forked process."""
+    """One rebuild of the preview, run by sphinx-autobuild's watcher in a forked process.
+
+    A failure is reported and the server keeps watching: an exception raised here
+    would end sphinx-autobuild's watcher, and with it every later rebuild.
+    """
 
     root: Path
     out: Path
 
     def __call__(self, *, changed_paths: Sequence[Path] = ()) -> None:
+        shown = ", ".join(str(path.relative_to(self.root)) for path in changed_paths[:5] if path.is_relative_to(self.root))
+        print(f"[preview] rebuilding{' after ' + shown if shown else ''}", flush=True)
+        try:
+            problem = self.rebuild(changed_paths)
+        except Exception:  # reported, so that the next save is still rebuilt
+            problem = traceback.format_exc()
+        print(f"[preview] not rebuilt: {problem}" if problem else "[preview] rebuilt", flush=True)
+
+    def rebuild(self, changed_paths: Sequence[Path]) -> str | None:
+        """Stale data and chapters, then the pages; what stopped the rebuild, or None."""
         forget_project_modules()
         from sphinx.cmd.build import build_main
 
         from nkarms.build import rendering
         from nkarms.build.__main__ import main as build
 
-        shown = ", ".join(str(path.relative_to(self.root)) for path in changed_paths[:5] if path.is_relative_to(self.root))
-        print(f"[preview] rebuilding{' after ' + shown if shown else ''}", flush=True)
+        if any(path.name == "_config.yml" for path in changed_paths):
+            write_sphinx_config(self.root)
         try:
             build(["execute", "--root", str(self.root)])
         except SystemExit as stop:
             if stop.code:
-                print(f"[preview] not rebuilt: {stop.code}", flush=True)
-                return
+                return str(stop.code)
         stamp, current = rendering.clear_if_rendering_changed(self.root, "html")
         status = build_main([str(self.root), str(self.out)])
         if status:
-            print(f"[preview] Sphinx failed (exit code {status})", flush=True)
-            return
+            return f"Sphinx failed (exit code {status})"
         stamp.write_text(current)
-        print("[preview] rebuilt", flush=True)
+        return None
 
 
 def first_build(rebuild: Rebuild) -> list[str]:
@@ -146,8 +165,7 @@ def main(argv: list[str] | None = None) -> None:
     skip_iri_grammar()
     # Rebuilds must inherit this process's imports: sphinx-autobuild's process pool uses the default start method.
     multiprocessing.set_start_method("fork", force=True)
-    subprocess.run([sys.executable, "-c", JUPYTER_BOOK, "config", "sphinx", str(root)], check=True,
-                   stdout=subprocess.DEVNULL)
+    write_sphinx_config(root)
     out.mkdir(parents=True, exist_ok=True)
     rebuild = Rebuild(root, out)
     with ProcessPoolExecutor(max_workers=1) as pool:
