@@ -217,6 +217,19 @@ def test_search_works_from_a_chapter_that_loads_no_search_index(open_page, pages
     assert linked and linked <= set(pages), linked
 
 
+def test_the_search_fields_magnifier_leaves_the_query_readable(open_page, subtests):
+    """The theme draws the magnifier over the field's start; the query's text must begin after it."""
+    for width in (390, 1440):
+        with subtests.test(width=width):
+            gap = open_page("search.html", width=width).page.evaluate("""() => {
+              const form = document.querySelector('.bd-search-container form.bd-search');
+              const icon = form.querySelector('.fa-magnifying-glass').getBoundingClientRect();
+              const input = form.querySelector('input');
+              return input.getBoundingClientRect().left + parseFloat(getComputedStyle(input).paddingLeft) - icon.right;
+            }""")
+            assert gap >= 0, f"the magnifier covers the first {-gap:.0f} px of the query"
+
+
 # --- static scan of every built file --------------------------------------------------
 
 RESOURCE_ATTRIBUTES = {
