@@ -307,3 +307,15 @@ def test_real_headline_table_covers_every_metric(real: pd.DataFrame) -> None:
 def test_compared_reads_the_relation_from_the_figures(earlier: dict, later: dict, expected: str) -> None:
     rows = frame(earlier, later)
     assert est.compared(rows.iloc[0], rows.iloc[1]) == expected
+
+
+def test_what_each_counts_quotes_every_claimant_in_order() -> None:
+    first = claim("ammo_share", "2024-10-04", "A", 50, unit="percent") | {"counts": "share of shells used"}
+    second = claim("ammo_share", "2025-07-12", "B", 40, qualifier="up to", unit="percent") | {"counts": "share of all ammunition used"}
+    assert est.what_each_counts(frame(first, second)) == "A: share of shells used; B: share of all ammunition used"
+
+
+def test_what_each_counts_names_claimants_of_one_whole_together() -> None:
+    rows = [claim("ammo_share", day, name, 50, unit="percent") | {"counts": "share of shells used"}
+            for day, name in (("2024-10-04", "A"), ("2025-01-01", "B"), ("2025-07-12", "A"))]
+    assert est.what_each_counts(frame(*rows)) == "A and B: share of shells used"

@@ -139,6 +139,19 @@ def compared(earlier: pd.Series, later: pd.Series) -> str:
     return f"the later claim ({stated(later)}) is {side} the earlier one ({stated(earlier)})"
 
 
+def what_each_counts(frame: pd.DataFrame) -> str:
+    """Each claimant's own words for what its figure counts, so a reader sees whether claims share a whole.
+
+    Claims that give the same words are named together once.
+    """
+    wholes: dict[str, list[str]] = {}
+    for _, row in frame.iterrows():
+        names = wholes.setdefault(row["counts"], [])
+        if row["claimant"] not in names:
+            names.append(row["claimant"])
+    return "; ".join(f"{' and '.join(names)}: {counts}" for counts, names in wholes.items())
+
+
 def attributed(row: pd.Series, short: bool = False) -> str:
     """A claim with who made it and when: ``more than 1,000 containers (White House, October 2023)``.
 
